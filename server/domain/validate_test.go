@@ -241,3 +241,23 @@ func TestMenuFor(t *testing.T) {
 		}
 	}
 }
+
+func TestApplicationMachine(t *testing.T) {
+	all := []ApplicationStatus{ApplicationDraft, ApplicationSubmitted, ApplicationApproved, ApplicationReturned}
+	allowed := map[string]ApplicationStatus{
+		"draft submit": ApplicationSubmitted, "returned submit": ApplicationSubmitted,
+		"submitted approve": ApplicationApproved, "submitted return": ApplicationReturned,
+	}
+	for _, from := range all {
+		for _, action := range []string{"submit", "approve", "return"} {
+			to, ok := ApplicationMachine.Next(from, action)
+			want, wantOK := allowed[string(from)+" "+action]
+			if ok != wantOK || to != want {
+				t.Errorf("%s --%s--> %q,%v; want %q,%v", from, action, to, ok, want, wantOK)
+			}
+		}
+	}
+	if !ApplicationDraft.Editable() || !ApplicationReturned.Editable() || ApplicationSubmitted.Editable() || ApplicationApproved.Editable() {
+		t.Fatal("editable states wrong")
+	}
+}

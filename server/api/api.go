@@ -1,0 +1,221 @@
+// Package api is jxjy's HTTP/JSON interface: stdlib net/http with method and
+// path patterns, plain middleware, log/slog. Every route declares who may
+// call it; the declaration is enforced here and listed in the route index.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"jxjy/server/domain"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// Idempotency stores answers to POSTs that carried an Idempotency-Key, so a
+// retry after a dropped link replays the answer instead of repeating the write.
+type Idempotency interface {
+	// Begin claims scope+key. A finished earlier request is returned for
+	// replay; one still running gives a conflict.
+	Begin(ctx context.Context, scope, key string) (*StoredResponse, error)
+	Finish(ctx context.Context, scope, key string, resp StoredResponse) error
+	// Abort releases a claim whose request failed without a definite answer.
+	Abort(ctx context.Context, scope, key string) error
+}
+
+// StoredResponse is a replayable answer.
+type StoredResponse struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// Config wires the services behind the API.
+type Config struct {
+	Auth        domain.AuthService
+	Authn       domain.Authenticator
+	Reference   domain.ReferenceService
+	Admin       domain.AdminService
+	Idempotency Idempotency
+	// Ready reports whether the server can serve (its database answers).
+	Ready  func(context.Context) error
+	Logger *slog.Logger
+	// MaxBodyBytes caps JSON request bodies (default 1 MiB).
+	MaxBodyBytes int64
+}
+
+// API is the HTTP handler.
+type API struct {
+	cfg    Config
+	log    *slog.Logger
+	routes []Route
+	mux    *http.ServeMux
+}
+
+// Access says who may call a route.
+type Access struct {
+	// Public routes need no session.
+	Public bool
+	// Roles that may call the route; empty with Public false means any
+	// logged-in role.
+	Roles []domain.Role
+	// DuringPasswordChange lets a session that must change its password
+	// call the route; every other route refuses it until it has.
+	DuringPasswordChange bool
+	// InactiveUnit lets a unit whose role application is not approved call
+	// the route; every other unit route is locked for it.
+	InactiveUnit bool
+	// NoIdempotency opts a POST out of Idempotency-Key replay (login: its
+	// answer holds a secret and must never be stored).
+	NoIdempotency bool
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	Summary string `json:"summary"`
+	Access  Access `json:"-"`
+	handler func(w http.ResponseWriter, r *http.Request) error
+}
+
+// New builds the handler with every route registered.
+func New(cfg Config) *API {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	a := &API{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	a.routes = a.routeTable()
+	for _, rt := range a.routes {
+		a.mux.Handle(rt.Method+" "+Prefix+rt.Path, a.wrap(rt))
+	}
+	a.mux.HandleFunc("GET "+Prefix, a.index)
+	a.mux.HandleFunc("GET "+Prefix+"/{$}", a.index)
+	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, domain.Errorf(domain.CodeNotFound, "接口不存在：%s %s", r.Method, r.URL.Path))
+	})
+	return a
+}
+
+// Routes returns the route table, for the index and the authorization tests.
+func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
+
+// Handler returns the full middleware chain around the routes.
+func (a *API) Handler() http.Handler {
+	var h http.Handler = a.mux
+	h = withBodyLimit(a.cfg.MaxBodyBytes)(h)
+	h = withGzip(h)
+	h = a.withRecover(h)
+	h = withAccessLog(a.log)(h)
+	h = withRequestID(h)
+	return h
+}
+
+// wrap applies the route's access rules, then idempotency, then the handler.
+func (a *API) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, err := a.authorize(r, rt.Access)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		r = r.WithContext(ctx)
+		if r.Method == http.MethodPost && !rt.Access.NoIdempotency && a.cfg.Idempotency != nil {
+			if key := r.Header.Get("Idempotency-Key"); key != "" {
+				a.idempotent(w, r, rt, key)
+				return
+			}
+		}
+		if err := rt.handler(w, r); err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}
+
+// authorize resolves the bearer token and checks the route's role rules.
+// The checks here are coarse (role, activation); tenant scope is checked by
+// the services, which answer not_found for another tenant's ids.
+func (a *API) authorize(r *http.Request, acc Access) (context.Context, error) {
+	ctx := r.Context()
+	token := bearer(r)
+	if acc.Public && token == "" {
+		return ctx, nil
+	}
+	if token == "" {
+		return ctx, domain.Errorf(domain.CodeUnauthenticated, "请先登录")
+	}
+	p, err := a.cfg.Authn.Authenticate(ctx, token)
+	if err != nil {
+		if acc.Public {
+			return ctx, nil
+		}
+		return ctx, err
+	}
+	ctx = domain.WithPrincipal(ctx, p)
+	if acc.Public {
+		return ctx, nil
+	}
+	u := p.User
+	if u.MustChangePassword && !acc.DuringPasswordChange {
+		return ctx, domain.Errorf(domain.CodePasswordChange, "首次登录或密码被重置，请先修改密码")
+	}
+	if len(acc.Roles) > 0 && !hasRole(acc.Roles, u.Role) {
+		return ctx, domain.Errorf(domain.CodeForbidden, "当前角色（%s）无权进行此操作", u.Role.Label())
+	}
+	if u.Role == domain.RoleUnit && !u.UnitActive() && !acc.InactiveUnit {
+		return ctx, domain.Errorf(domain.CodeModuleLocked, "法人单位角色申请审核通过后才能使用本功能")
+	}
+	return ctx, nil
+}
+
+func hasRole(roles []domain.Role, r domain.Role) bool {
+	for _, x := range roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// index lists the routes: the API's own table of contents.
+func (a *API) index(w http.ResponseWriter, r *http.Request) {
+	type entry struct {
+		Method  string   `json:"method"`
+		Path    string   `json:"path"`
+		Summary string   `json:"summary"`
+		Roles   []string `json:"roles"`
+	}
+	out := make([]entry, 0, len(a.routes))
+	for _, rt := range a.routes {
+		out = append(out, entry{rt.Method, Prefix + rt.Path, rt.Summary, accessLabel(rt.Access)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"name": "jxjy", "version": "v1", "routes": out})
+}
+
+func accessLabel(acc Access) []string {
+	if acc.Public {
+		return []string{"public"}
+	}
+	if len(acc.Roles) == 0 {
+		return []string{"any"}
+	}
+	out := make([]string, len(acc.Roles))
+	for i, r := range acc.Roles {
+		out[i] = string(r)
+	}
+	return out
+}

@@ -1,0 +1,133 @@
+// Package server assembles the jxjy server: store, services and HTTP API,
+// with a clean start and a graceful stop.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"jxjy/server/api"
+	"jxjy/server/store"
+)
+
+// Config is everything `jxjy serve` and embedded mode can set.
+type Config struct {
+	// DB is sqlite:///path/file.db or postgres://…
+	DB string
+	// CaptchaEnabled is false only for automated tests and scripted demos.
+	CaptchaEnabled bool
+	// Demo seeds the demo data set when the database is empty.
+	Demo   bool
+	Logger *slog.Logger
+	// Now is the clock (tests move it); nil means time.Now.
+	Now func() time.Time
+	// MaxBodyBytes caps JSON bodies; 0 means the API default.
+	MaxBodyBytes int64
+}
+
+// Server is a running jxjy server.
+type Server struct {
+	DB   *store.DB
+	API  *api.API
+	log  *slog.Logger
+	http *http.Server
+}
+
+// Open opens (and migrates) the database named by cfg.DB, seeds demo data
+// if asked and builds the HTTP handler. It does not listen yet.
+func Open(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	db, err := store.Open(ctx, cfg.DB, store.Options{Now: cfg.Now, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		seeded, err := db.SeedDemo(ctx)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("seed demo data: %w", err)
+		}
+		if seeded {
+			cfg.Logger.Info("demo data seeded")
+		}
+	}
+	return New(db, cfg), nil
+}
+
+// New builds the server over an open database (tests open their own).
+func New(db *store.DB, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if !cfg.CaptchaEnabled {
+		cfg.Logger.Warn("captcha is OFF: any code is accepted; use only for tests and scripted demos")
+	}
+	auth := store.NewAuthService(db, store.AuthConfig{CaptchaEnabled: cfg.CaptchaEnabled})
+	a := api.New(api.Config{
+		Auth:         auth,
+		Authn:        auth,
+		Reference:    store.NewReferenceService(db),
+		Admin:        store.NewAdminService(db),
+		Idempotency:  idempotency{db},
+		Ready:        db.Ping,
+		Logger:       cfg.Logger,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+	})
+	return &Server{DB: db, API: a, log: cfg.Logger}
+}
+
+// Handler is the full HTTP handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.API.Handler() }
+
+// Serve answers on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	s.http = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	s.log.Info("listening", "addr", l.Addr().String())
+	if err := s.http.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown lets running requests finish (within ctx), then closes the
+// database, which checkpoints SQLite's WAL so nothing written is lost.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var err error
+	if s.http != nil {
+		err = s.http.Shutdown(ctx)
+	}
+	return errors.Join(err, s.DB.Close())
+}
+
+// idempotency adapts the store's idempotency keys to the API's interface.
+type idempotency struct{ db *store.DB }
+
+func (i idempotency) Begin(ctx context.Context, scope, key string) (*api.StoredResponse, error) {
+	r, err := i.db.IdempotencyBegin(ctx, scope, key)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	return &api.StoredResponse{Status: r.Status, ContentType: r.ContentType, Body: r.Body}, nil
+}
+
+func (i idempotency) Finish(ctx context.Context, scope, key string, r api.StoredResponse) error {
+	return i.db.IdempotencyFinish(ctx, scope, key, r.Status, r.ContentType, r.Body)
+}
+
+func (i idempotency) Abort(ctx context.Context, scope, key string) error {
+	return i.db.IdempotencyAbort(ctx, scope, key)
+}

@@ -1,0 +1,39 @@
+// Package servertest starts real jxjy servers for tests of the API, the
+// client and the TUI, on every database the conformance suite covers.
+package servertest
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"jxjy/client"
+	"jxjy/server"
+	"jxjy/server/store"
+)
+
+// Env is a running server over a seeded database.
+type Env struct {
+	DB  *store.DB
+	Srv *server.Server
+	URL string
+}
+
+// Start seeds the demo data into db and serves it with the captcha as
+// given, until the test ends.
+func Start(t testing.TB, db *store.DB, captcha bool) *Env {
+	t.Helper()
+	if _, err := db.SeedDemo(t.Context()); err != nil {
+		t.Fatalf("seed demo: %v", err)
+	}
+	srv := server.New(db, server.Config{CaptchaEnabled: captcha, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &Env{DB: db, Srv: srv, URL: ts.URL}
+}
+
+// Client returns a fresh client (its own session) for the server.
+func (e *Env) Client() *client.Client {
+	return client.New(e.URL, client.Options{RetryWait: 1})
+}

@@ -1,0 +1,227 @@
+// Package store is jxjy's persistence layer and the home of its business
+// rules: it implements the domain service interfaces on SQLite (one file,
+// the default) and PostgreSQL (province scale, many stateless servers). Every
+// query is written once, with $N placeholders, and runs on both.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialects answered by (*DB).Dialect.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// Options tune Open; the zero value is ready to use.
+type Options struct {
+	// Now is the clock every rule reads (expiries, lockouts, "today");
+	// tests replace it. Default time.Now.
+	Now func() time.Time
+	// Logger receives operational messages. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// DB is an open store. SQLite gets two pools: every transaction goes to a
+// single-connection writer (SQLite allows one writer at a time, so queueing
+// in Go beats retrying on SQLITE_BUSY), while plain reads use a pool of
+// read-only connections that WAL lets run beside the writer. On PostgreSQL
+// both are the same pool.
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect string
+	clock   func() time.Time
+	log     *slog.Logger
+}
+
+// chinaTime is the zone of calendar rules (the year of a requirement, "no
+// later than today"). A fixed offset, because China has no daylight saving
+// time and the binary need not ship the tz database.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// Open connects to url, migrates the schema and seeds the reference data.
+//
+// Accepted URLs:
+//   - sqlite:///abs/path/jxjy.db — an absolute path;
+//   - sqlite://jxjy.db or sqlite://data/jxjy.db — a path relative to the
+//     working directory, handy on the command line. Whatever follows
+//     "sqlite://" is the file path; the directory is created if missing.
+//     Query parameters are refused: the connection settings are fixed here.
+//   - postgres://… or postgresql://… — handed to pgx unchanged, so any pgx
+//     parameter works, and unknown ones (search_path=…) become session
+//     settings.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	db := &DB{clock: opts.Now, log: opts.Logger}
+	if db.clock == nil {
+		db.clock = time.Now
+	}
+	if db.log == nil {
+		db.log = slog.Default()
+	}
+	var err error
+	switch {
+	case strings.HasPrefix(url, "sqlite://"):
+		err = db.openSQLite(strings.TrimPrefix(url, "sqlite://"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		err = db.openPostgres(url)
+	default:
+		scheme, _, _ := strings.Cut(url, ":")
+		return nil, fmt.Errorf("store: unsupported database URL scheme %q (want sqlite:// or postgres://)", scheme)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.prepare(ctx); err != nil {
+		db.closePools()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) openSQLite(path string) error {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return fmt.Errorf("store: sqlite URL needs a file path without parameters, got %q", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("store: create database directory: %w", err)
+		}
+	}
+	// busy_timeout covers other processes (`jxjy admin` beside a running
+	// server); within one process the single writer connection serialises.
+	// _txlock=immediate takes the write lock at BEGIN, so a transaction never
+	// fails half-way when it first writes.
+	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+	write, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		return fmt.Errorf("store: open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", path+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return fmt.Errorf("store: open sqlite: %w", err)
+	}
+	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
+	db.write, db.read, db.dialect = write, read, DialectSQLite
+	return nil
+}
+
+func (db *DB) openPostgres(url string) error {
+	pool, err := sql.Open("pgx", url)
+	if err != nil {
+		return fmt.Errorf("store: open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(5)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db.write, db.read, db.dialect = pool, pool, DialectPostgres
+	return nil
+}
+
+// prepare brings a freshly opened database up to date. The writer is
+// migrated before the readers first connect, so they find WAL mode set.
+func (db *DB) prepare(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: connect to %s: %w", db.dialect, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	if err := db.seedReference(ctx); err != nil {
+		return fmt.Errorf("store: seed reference data: %w", err)
+	}
+	return nil
+}
+
+// Dialect is DialectSQLite or DialectPostgres.
+func (db *DB) Dialect() string { return db.dialect }
+
+// Ping reports whether the database answers; for health checks.
+func (db *DB) Ping(ctx context.Context) error {
+	return mapDBError(db.read.PingContext(ctx))
+}
+
+// Close closes the pools. On SQLite it first folds the WAL back into the
+// database file, so the file alone is a complete copy after shutdown.
+func (db *DB) Close() error {
+	var errs []error
+	if db.dialect == DialectSQLite {
+		if _, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			errs = append(errs, fmt.Errorf("store: checkpoint: %w", err))
+		}
+	}
+	errs = append(errs, db.closePools())
+	return errors.Join(errs...)
+}
+
+func (db *DB) closePools() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// withTx runs fn in a write transaction, committing when fn returns nil.
+// Driver errors come back mapped to domain errors (see mapDBError).
+func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return mapDBError(err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return mapDBError(err)
+	}
+	committed = true
+	return mapDBError(tx.Commit())
+}
+
+// changedOne reports whether a statement changed exactly one row.
+func changedOne(res sql.Result) (bool, error) {
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// now reads the clock at the precision timestamps are stored with, so a
+// time handed out equals the same time read back.
+func (db *DB) now() time.Time {
+	return db.clock().UTC().Truncate(time.Millisecond)
+}
+
+// millis and fromMillis convert to and from stored timestamps.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// nullable stores "" and 0 as NULL, for optional references.
+func nullable[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
