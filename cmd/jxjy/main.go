@@ -1,0 +1,65 @@
+// Command jxjy is the whole system in one binary: with no arguments it runs
+// an embedded server with demo data and opens the terminal UI against it.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `jxjy — 广东省专业技术人员继续教育管理系统（终端版）
+
+用法:
+  jxjy [--ascii] [--db URL] [--captcha on|off]
+        内嵌服务器 + 终端界面（首次运行写入演示数据）
+  jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo]
+        仅运行服务器（环境变量 JXJY_ADDR, JXJY_DB）
+  jxjy tui --server URL [--ascii]
+        连接已运行的服务器（环境变量 JXJY_SERVER）
+  jxjy admin create-account --db URL --role authority|institution|admin --username U [--region 440100] [--name 名称] [--password P]
+  jxjy admin reset-password --db URL --username U [--password P]
+        账号初始化与密码重置（不给 --password 时生成随机密码并打印）
+
+数据库 URL: sqlite:///绝对路径/jxjy.db 或 postgres://user@host:5432/db
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprint(os.Stderr, usage)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "jxjy:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-') {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Print(usage)
+			return nil
+		}
+		return runEmbedded(ctx, args)
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:])
+	case "tui":
+		return runTUI(ctx, args[1:])
+	case "admin":
+		return runAdmin(ctx, args[1:])
+	case "help":
+		fmt.Print(usage)
+		return nil
+	}
+	return errUsage
+}

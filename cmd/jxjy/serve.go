@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"time"
+
+	"jxjy/client"
+	"jxjy/server"
+	"jxjy/tui"
+	"jxjy/tui/common"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	fs := newFlagSet("serve")
+	addr := fs.String("addr", envOr("JXJY_ADDR", "127.0.0.1:8080"), "listen address")
+	db := fs.String("db", envOr("JXJY_DB", ""), "database URL")
+	captcha := captchaFlag(true)
+	fs.Var(&captcha, "captcha", "on|off")
+	demo := fs.Bool("demo", false, "seed demo data into an empty database")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *db == "" {
+		dir, err := dataDir()
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		*db = "sqlite:///" + dir + "/jxjy.db"
+	}
+	log := newLogger(os.Stderr)
+	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		_ = srv.Shutdown(context.Background())
+		return err
+	}
+	return serveUntilDone(ctx, srv, l)
+}
+
+// serveUntilDone serves until ctx ends (a signal), then shuts down
+// gracefully: running requests finish, the database is closed cleanly.
+func serveUntilDone(ctx context.Context, srv *server.Server, l net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && serveErr == nil {
+		serveErr = err
+	}
+	return serveErr
+}
+
+func runTUI(ctx context.Context, args []string) error {
+	fs := newFlagSet("tui")
+	url := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
+	ascii := fs.Bool("ascii", false, "ASCII borders")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return runUI(ctx, *url, *ascii)
+}
+
+func runUI(ctx context.Context, url string, ascii bool) error {
+	c := client.New(url, client.Options{})
+	return tui.Run(ctx, tui.Options{
+		Services:  common.Services{Auth: c, Ref: c, Admin: c, Health: c},
+		ASCII:     ascii,
+		ServerURL: url,
+	})
+}
+
+// runEmbedded is `jxjy` alone: the server on a loopback port over SQLite in
+// the user's data directory (demo data on first run), and the TUI on top.
+func runEmbedded(ctx context.Context, args []string) error {
+	fs := newFlagSet("jxjy")
+	ascii := fs.Bool("ascii", false, "ASCII borders")
+	db := fs.String("db", envOr("JXJY_DB", ""), "database URL")
+	captcha := captchaFlag(true)
+	fs.Var(&captcha, "captcha", "on|off")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	dir, err := dataDir()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if *db == "" {
+		*db = "sqlite:///" + dir + "/jxjy.db"
+	}
+	// The terminal belongs to the TUI; the server logs to a file.
+	logFile, err := os.OpenFile(dir+"/jxjy.log", os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: true, Logger: newLogger(logFile)})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = srv.Shutdown(context.Background())
+		return err
+	}
+	go func() { _ = srv.Serve(l) }()
+	uiErr := runUI(ctx, "http://"+l.Addr().String(), *ascii)
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && uiErr == nil {
+		uiErr = err
+	}
+	return uiErr
+}

@@ -1,0 +1,189 @@
+package admin
+
+import (
+	"context"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"jxjy/server/domain"
+	"jxjy/tui/common"
+	"jxjy/tui/form"
+)
+
+// Field keys, as domain.NewAccount names them in field errors.
+const (
+	fieldUsername = "username"
+	fieldPassword = "password"
+	fieldRegion   = "region_code"
+)
+
+// CreateAuthority is 创建主管部门账号: an authority account for a region,
+// which must change its password at first login.
+type CreateAuthority struct {
+	c       *common.Common
+	id      common.ScreenID
+	form    *form.Form
+	regions *form.Picker
+	ref     domain.Reference
+	outcome outcome
+
+	width, height int
+}
+
+type referenceLoaded struct{ ref domain.Reference }
+
+type accountCreated struct{ user domain.User }
+
+// NewCreateAuthority builds the module; Init loads the regions.
+func NewCreateAuthority(c *common.Common) common.Component {
+	km := c.Keys
+	m := &CreateAuthority{
+		c:       c,
+		id:      c.NewID(),
+		regions: form.NewPicker(c.Styles, km, 5, "地区加载中"+c.Styles.Ellipsis),
+	}
+	m.form = form.New(c.Styles, km, 24,
+		form.Field{Key: fieldUsername, Label: "用户名", Control: form.NewText(km, false, 32), Check: func(_ *form.Form, v string) string {
+			return domain.CheckUsername(strings.TrimSpace(v))
+		}},
+		form.Field{Key: fieldPassword, Label: "初始密码", Control: form.NewText(km, true, 128), Check: func(_ *form.Form, v string) string {
+			return domain.CheckPassword(v)
+		}},
+		form.Field{Key: fieldRegion, Label: "地区", Control: m.regions, Width: 40, Check: func(_ *form.Form, v string) string {
+			if v == "" {
+				return "请选择主管部门所在地区"
+			}
+			return ""
+		}},
+	)
+	return m
+}
+
+// Init loads the regions for the picker.
+func (m *CreateAuthority) Init() tea.Cmd { return m.loadReference() }
+
+func (m *CreateAuthority) loadReference() tea.Cmd {
+	m.regions.SetEmpty("地区加载中" + m.c.Styles.Ellipsis)
+	ref := m.c.Services.Ref
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		r, err := ref.Reference(ctx)
+		return referenceLoaded{ref: r}, err
+	})
+}
+
+// Update handles keys and the answers to this module's calls.
+func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if key.Matches(msg, m.c.Keys.Reload) {
+			return m.loadReference()
+		}
+		if m.form.Update(msg) == form.Submitted {
+			return m.submit()
+		}
+	case common.Result:
+		if msg.To != m.id {
+			return nil
+		}
+		switch v := msg.Value.(type) {
+		case referenceLoaded:
+			m.referenceDone(v.ref, msg.Err)
+		case accountCreated:
+			m.createDone(v.user, msg.Err)
+		}
+	}
+	return nil
+}
+
+func (m *CreateAuthority) referenceDone(ref domain.Reference, err error) {
+	if err != nil {
+		m.regions.SetEmpty("地区加载失败，按 ctrl+r 重试")
+		m.outcome.failure = common.ErrorText(err)
+		return
+	}
+	m.ref = ref
+	if !m.outcome.busy {
+		m.outcome.failure = ""
+	}
+	opts := make([]form.Option, 0, len(ref.Regions))
+	for _, r := range ref.Regions {
+		opts = append(opts, form.Option{Value: r.Code, Label: r.Name + " " + r.Code})
+	}
+	m.regions.SetOptions(opts)
+}
+
+// authorityName is the name of the authority of region code, if the
+// reference data has one.
+func (m *CreateAuthority) authorityName(code string) string {
+	for _, a := range m.ref.Authorities {
+		if a.RegionCode == code {
+			return a.Name
+		}
+	}
+	return ""
+}
+
+func (m *CreateAuthority) submit() tea.Cmd {
+	if m.outcome.busy || !m.form.Validate() {
+		return nil
+	}
+	m.outcome.start()
+	acc := domain.NewAccount{
+		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
+		Password:           m.form.Value(fieldPassword),
+		Role:               domain.RoleAuthority,
+		DisplayName:        m.authorityName(m.form.Value(fieldRegion)),
+		RegionCode:         m.form.Value(fieldRegion),
+		MustChangePassword: true,
+	}
+	admin := m.c.Services.Admin
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		u, err := admin.CreateAccount(ctx, acc)
+		return accountCreated{user: u}, err
+	})
+}
+
+func (m *CreateAuthority) createDone(u domain.User, err error) {
+	if err != nil {
+		m.outcome.fail(m.form, err)
+		return
+	}
+	org := u.DisplayName
+	if org == "" {
+		org = m.authorityName(u.RegionCode)
+	}
+	m.outcome = outcome{success: "已创建主管部门账号：" + u.Username +
+		"\n所属：" + org + "（" + u.RegionCode + "）" +
+		"\n该账号首次登录时须修改密码。"}
+	m.form.Clear(fieldUsername)
+	m.form.Clear(fieldPassword)
+	m.form.Focus(fieldUsername)
+}
+
+// SetSize fits the module into w×h cells.
+func (m *CreateAuthority) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.form.SetWidth(w)
+}
+
+// Typing is always true once the module has the keyboard.
+func (m *CreateAuthority) Typing() bool { return true }
+
+// View is the form and the outcome line.
+func (m *CreateAuthority) View() string {
+	return m.form.View() + "\n\n" + m.outcome.view(m.c, m.width)
+}
+
+// ShortHelp lists the module's keys.
+func (m *CreateAuthority) ShortHelp() []key.Binding {
+	submit := m.c.Keys.Submit
+	submit.SetHelp("enter", "下一项/创建")
+	return []key.Binding{submit, m.c.Keys.Choose}
+}
+
+// FullHelp adds navigation and reloading.
+func (m *CreateAuthority) FullHelp() [][]key.Binding {
+	return [][]key.Binding{m.ShortHelp(), {m.c.Keys.Next, m.c.Keys.Prev, m.c.Keys.Reload}}
+}

@@ -1,0 +1,265 @@
+// Package form is the field layout shared by every data-entry screen:
+// aligned Chinese labels, keyboard navigation, and each field's error next
+// to it (or below it when the line is too narrow).
+package form
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"jxjy/tui/keys"
+	"jxjy/tui/styles"
+	"jxjy/tui/textwidth"
+)
+
+// Field describes one row.
+type Field struct {
+	// Key is the field's name in domain errors (domain.Error.Fields).
+	Key     string
+	Label   string
+	Control Control
+	// Width is the most cells the control may take; 0 for the form's.
+	Width int
+	// Check is the local rule checked as the operator types; nil for none.
+	Check func(f *Form, value string) string
+}
+
+type row struct {
+	Field
+	touched bool   // focus has left the field at least once
+	server  string // the server's message, until the field is edited
+}
+
+// Form is a column of fields with one focused at a time.
+type Form struct {
+	st         *styles.Styles
+	keys       *keys.KeyMap
+	rows       []*row
+	focus      int
+	width      int
+	inputWidth int
+	labelWidth int
+}
+
+// Action is what a key did to the form as a whole.
+type Action int
+
+const (
+	// Edited means the key was typed, or moved the focus.
+	Edited Action = iota
+	// Submitted means enter was pressed on the last field.
+	Submitted
+	// Ignored means the form had no use for the key.
+	Ignored
+)
+
+// New lays fields out with inputs up to inputWidth cells wide and focuses
+// the first.
+func New(st *styles.Styles, km *keys.KeyMap, inputWidth int, fields ...Field) *Form {
+	f := &Form{st: st, keys: km, inputWidth: inputWidth}
+	for _, fl := range fields {
+		f.rows = append(f.rows, &row{Field: fl})
+		f.labelWidth = max(f.labelWidth, textwidth.Width(fl.Label))
+	}
+	f.rows[0].Control.Focus()
+	f.SetWidth(60)
+	return f
+}
+
+// Update applies a key.
+func (f *Form) Update(k tea.KeyMsg) Action {
+	r := f.rows[f.focus]
+	before := r.Control.Value()
+	if r.Control.HandleKey(k) {
+		if r.Control.Value() != before {
+			r.server = ""
+		}
+		return Edited
+	}
+	switch {
+	case key.Matches(k, f.keys.Submit):
+		if f.focus == len(f.rows)-1 {
+			return Submitted
+		}
+		f.move(1)
+	case key.Matches(k, f.keys.Next):
+		f.move(1)
+	case key.Matches(k, f.keys.Prev):
+		f.move(-1)
+	default:
+		return Ignored
+	}
+	return Edited
+}
+
+// move is the operator leaving a field, which lets its rule speak.
+func (f *Form) move(delta int) {
+	f.rows[f.focus].touched = true
+	f.focusRow((f.focus + delta + len(f.rows)) % len(f.rows))
+}
+
+func (f *Form) focusRow(i int) {
+	f.rows[f.focus].Control.Blur()
+	f.focus = i
+	f.rows[i].Control.Focus()
+}
+
+func (f *Form) find(key string) *row {
+	for _, r := range f.rows {
+		if r.Key == key {
+			return r
+		}
+	}
+	return nil
+}
+
+// Value is the current text (or choice) of the field named key.
+func (f *Form) Value(key string) string {
+	if r := f.find(key); r != nil {
+		return r.Control.Value()
+	}
+	return ""
+}
+
+// SetValue replaces the field's value.
+func (f *Form) SetValue(key, v string) {
+	if r := f.find(key); r != nil {
+		r.Control.SetValue(v)
+	}
+}
+
+// Clear empties the field and forgets that it was visited, so no local
+// message shows until the operator comes back to it.
+func (f *Form) Clear(key string) {
+	if r := f.find(key); r != nil {
+		r.Control.SetValue("")
+		r.touched = false
+	}
+}
+
+// Focus moves the keyboard to the field named key.
+func (f *Form) Focus(key string) {
+	for i, r := range f.rows {
+		if r.Key == key {
+			f.focusRow(i)
+			return
+		}
+	}
+}
+
+// SetServerErrors shows the server's field messages at their fields; those
+// for fields this form does not have are returned, so the screen can show
+// them elsewhere rather than lose them.
+func (f *Form) SetServerErrors(fields map[string]string) (others []string) {
+	for _, r := range f.rows {
+		r.server = ""
+	}
+	for k, msg := range fields {
+		if r := f.find(k); r != nil {
+			r.server = msg
+		} else {
+			others = append(others, msg)
+		}
+	}
+	return others
+}
+
+// FirstError is the key of the first field showing an error, or "".
+func (f *Form) FirstError() string {
+	for _, r := range f.rows {
+		if f.errorOf(r) != "" {
+			return r.Key
+		}
+	}
+	return ""
+}
+
+// Validate marks every field visited, runs the local rules and focuses the
+// first field in error; it reports whether there was none.
+func (f *Form) Validate() bool {
+	for _, r := range f.rows {
+		r.touched = true
+	}
+	bad := f.FirstError()
+	if bad == "" {
+		return true
+	}
+	for i, r := range f.rows {
+		if r.Key == bad {
+			f.focusRow(i)
+		}
+	}
+	return false
+}
+
+// Error is the message shown at the field named key, "" for none.
+func (f *Form) Error(key string) string {
+	if r := f.find(key); r != nil {
+		return f.errorOf(r)
+	}
+	return ""
+}
+
+// errorOf prefers the server's word; the local rule speaks once the field
+// was left or holds something, so an untouched form is not all red.
+func (f *Form) errorOf(r *row) string {
+	if r.server != "" {
+		return r.server
+	}
+	v := r.Control.Value()
+	if r.Check == nil || (!r.touched && v == "") {
+		return ""
+	}
+	return r.Check(f, v)
+}
+
+// prefixWidth is the pointer column, the label and its colon.
+func (f *Form) prefixWidth() int { return 2 + f.labelWidth + 2 }
+
+// SetWidth fits the form into w cells.
+func (f *Form) SetWidth(w int) {
+	f.width = w
+	room := w - f.prefixWidth()
+	for _, r := range f.rows {
+		want := f.inputWidth
+		if r.Width > 0 {
+			want = r.Width
+		}
+		r.Control.SetWidth(max(min(want, room), 4))
+	}
+}
+
+// View draws every row, each error beside its field if it fits on the line
+// and wrapped below it otherwise.
+func (f *Form) View() string {
+	var lines []string
+	indent := strings.Repeat(" ", f.prefixWidth())
+	for i, r := range f.rows {
+		pointer, label := "  ", f.st.Label
+		if i == f.focus {
+			pointer, label = f.st.Pointer+" ", f.st.LabelOn
+		}
+		ctl := strings.Split(r.Control.View(), "\n")
+		first := pointer + label.Render(textwidth.PadLeft(r.Label, f.labelWidth)+"：") + ctl[0]
+		msg := f.errorOf(r)
+		if msg != "" && textwidth.Width(first)+2+textwidth.Width(msg) <= f.width {
+			first += "  " + f.st.Error.Render(msg)
+			msg = ""
+		}
+		lines = append(lines, first)
+		for _, l := range ctl[1:] {
+			lines = append(lines, indent+l)
+		}
+		if msg != "" {
+			room := max(f.width-f.prefixWidth(), 8)
+			wrapped := lipgloss.NewStyle().Width(room).Render(msg)
+			for _, l := range strings.Split(wrapped, "\n") {
+				lines = append(lines, indent+f.st.Error.Render(strings.TrimRight(l, " ")))
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,287 @@
+// Package menu is the main screen after login: the role's module tree on
+// the left and the opened module on the right. Modules plug in by key
+// through a Registry, so adding one is one map entry.
+package menu
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"jxjy/server/domain"
+	"jxjy/tui/common"
+	"jxjy/tui/textwidth"
+)
+
+// Constructor builds the screen of one module.
+type Constructor func(c *common.Common) common.Component
+
+// Registry maps module keys (domain.Module.Key) to their screens. A module
+// without an entry opens as a single line saying it is not open yet.
+type Registry map[string]Constructor
+
+type entryKind int
+
+const (
+	groupEntry entryKind = iota
+	moduleEntry
+	noteEntry
+)
+
+// entry is one line of the tree.
+type entry struct {
+	kind   entryKind
+	text   string
+	module domain.Module
+}
+
+// Model is the menu screen.
+type Model struct {
+	c        *common.Common
+	user     domain.User
+	registry Registry
+	entries  []entry
+	sel      int // index of the selected module in entries
+	offset   int // first entry shown, when the tree is taller than the pane
+
+	open      common.Component
+	openKey   string
+	openTitle string
+	inModule  bool // the module pane has the keyboard
+
+	width, height int
+	treeWidth     int // inside the left pane's border
+}
+
+// New builds the menu of user's role (domain.MenuFor).
+func New(c *common.Common, user domain.User, registry Registry) *Model {
+	m := &Model{c: c, user: user, registry: registry, sel: -1}
+	for _, g := range domain.MenuFor(user) {
+		m.entries = append(m.entries, entry{kind: groupEntry, text: g.Title})
+		for _, mod := range g.Modules {
+			if m.sel < 0 {
+				m.sel = len(m.entries)
+			}
+			m.entries = append(m.entries, entry{kind: moduleEntry, text: mod.Title, module: mod})
+		}
+	}
+	if user.Role == domain.RoleUnit && !user.UnitActive() {
+		m.entries = append(m.entries,
+			entry{kind: noteEntry},
+			entry{kind: noteEntry, text: "申请状态：" + user.UnitStatus.Label()})
+	}
+	for _, e := range m.entries {
+		m.treeWidth = max(m.treeWidth, textwidth.Width(e.text))
+	}
+	// A space, the pointer and a space before module titles; one after.
+	m.treeWidth += 4
+	return m
+}
+
+// Init has nothing to fetch: the tree comes with the session.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Update moves in the tree, or hands keys to the opened module; every other
+// message goes to the module, which drops answers not meant for it.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	k, isKey := msg.(tea.KeyMsg)
+	switch {
+	case isKey && m.inModule && key.Matches(k, m.c.Keys.Back):
+		m.inModule = false
+	case isKey && m.inModule:
+		return m.open.Update(k)
+	case isKey && key.Matches(k, m.c.Keys.Up):
+		m.move(-1)
+	case isKey && key.Matches(k, m.c.Keys.Down):
+		m.move(1)
+	case isKey && key.Matches(k, m.c.Keys.Open):
+		return m.openSelected()
+	case !isKey && m.open != nil:
+		return m.open.Update(msg)
+	}
+	return nil
+}
+
+// move selects the next module up or down, skipping group headings.
+func (m *Model) move(dir int) {
+	for i := m.sel + dir; i >= 0 && i < len(m.entries); i += dir {
+		if m.entries[i].kind == moduleEntry {
+			m.sel = i
+			break
+		}
+	}
+	m.scroll()
+}
+
+// scroll keeps the selection, and the heading of its group, in view.
+func (m *Model) scroll() {
+	rows := m.treeRows()
+	top := m.sel
+	if top > 0 && m.entries[top-1].kind == groupEntry {
+		top--
+	}
+	if m.sel == m.firstModule() {
+		top = 0
+	}
+	m.offset = min(m.offset, top)
+	if m.sel >= m.offset+rows {
+		m.offset = m.sel - rows + 1
+	}
+	m.offset = max(min(m.offset, len(m.entries)-rows), 0)
+}
+
+func (m *Model) firstModule() int {
+	for i, e := range m.entries {
+		if e.kind == moduleEntry {
+			return i
+		}
+	}
+	return 0
+}
+
+// openSelected opens the selected module, or returns to it if it is the
+// one already open so nothing typed there is lost.
+func (m *Model) openSelected() tea.Cmd {
+	if m.sel < 0 {
+		return nil
+	}
+	mod := m.entries[m.sel].module
+	m.inModule = true
+	if m.open != nil && m.openKey == mod.Key {
+		return nil
+	}
+	build, ok := m.registry[mod.Key]
+	if !ok {
+		build = newUnavailable
+	}
+	m.open, m.openKey, m.openTitle = build(m.c), mod.Key, mod.Title
+	m.sizeModule()
+	return m.open.Init()
+}
+
+// SetSize fits the screen into w×h cells.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.scroll()
+	m.sizeModule()
+}
+
+func (m *Model) treeRows() int { return max(m.height-2, 1) }
+
+// paneSize is the room inside the right pane's border.
+func (m *Model) paneSize() (int, int) {
+	return max(m.width-m.treeWidth-4, 12), max(m.height-2, 3)
+}
+
+// moduleSize is the room for a module: the pane less a margin of one cell
+// on each side and the title with the blank line under it.
+func (m *Model) moduleSize() (int, int) {
+	w, h := m.paneSize()
+	return w - 2, h - 2
+}
+
+func (m *Model) sizeModule() {
+	if m.open != nil {
+		m.open.SetSize(m.moduleSize())
+	}
+}
+
+// Typing reports whether the opened module has a text field focused.
+func (m *Model) Typing() bool { return m.inModule && m.open.Typing() }
+
+// View is the tree pane and the module pane side by side.
+func (m *Model) View() string {
+	st := m.c.Styles
+	treePane, modPane := st.PaneFocus, st.Pane
+	if m.inModule {
+		treePane, modPane = st.Pane, st.PaneFocus
+	}
+	left := treePane.Render(textwidth.Block(m.treeView(), m.treeWidth, m.treeRows()))
+	w, h := m.paneSize()
+	right := modPane.Render(textwidth.Block(m.moduleView(w-2, h-2), w, h))
+	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+}
+
+func (m *Model) treeView() string {
+	st := m.c.Styles
+	end := min(m.offset+m.treeRows(), len(m.entries))
+	lines := make([]string, 0, end-m.offset)
+	for i := m.offset; i < end; i++ {
+		e := m.entries[i]
+		switch {
+		case e.kind == groupEntry:
+			lines = append(lines, " "+st.Heading.Render(textwidth.Truncate(e.text, m.treeWidth-1, st.Ellipsis)))
+		case e.kind == noteEntry:
+			lines = append(lines, " "+st.Notice.Render(textwidth.Truncate(e.text, m.treeWidth-1, st.Ellipsis)))
+		case i == m.sel && !m.inModule:
+			lines = append(lines, " "+st.Pointer+" "+st.Selected.Render(textwidth.Fit(e.text, m.treeWidth-4, st.Ellipsis)))
+		case i == m.sel:
+			lines = append(lines, " "+st.Pointer+" "+st.Heading.Render(textwidth.Truncate(e.text, m.treeWidth-4, st.Ellipsis)))
+		default:
+			lines = append(lines, "   "+textwidth.Truncate(e.text, m.treeWidth-4, st.Ellipsis))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// moduleView is the opened module under its title, or a welcome, in a
+// margin of one cell.
+func (m *Model) moduleView(w, h int) string {
+	st := m.c.Styles
+	margin := lipgloss.NewStyle().Padding(0, 1)
+	if m.open != nil {
+		title := st.Heading.Render(textwidth.Truncate(m.openTitle, w, st.Ellipsis))
+		return margin.Render(title + "\n\n" + textwidth.Block(m.open.View(), w, h))
+	}
+	name := m.user.DisplayName
+	if name == "" {
+		name = m.user.Username
+	}
+	lines := []string{
+		"欢迎，" + name + "。",
+		"",
+		"请在左侧选择功能模块，按 enter 打开；",
+		"在模块中按 esc 返回菜单。",
+	}
+	if m.user.Role == domain.RoleUnit && !m.user.UnitActive() {
+		lines = append(lines, "",
+			"单位角色申请（当前："+m.user.UnitStatus.Label()+"）通过审核后，",
+			"方可使用其他功能。")
+	}
+	return margin.PaddingTop(1).Render(lipgloss.NewStyle().Width(w).Render(strings.Join(lines, "\n")))
+}
+
+// ShortHelp shows the tree keys, or the module's keys and the way back.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.inModule {
+		back := m.c.Keys.Back
+		back.SetHelp("esc", "返回")
+		return append(m.open.ShortHelp(), back)
+	}
+	return []key.Binding{m.c.Keys.Choose, m.c.Keys.Open}
+}
+
+// FullHelp groups the same keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.inModule {
+		back := m.c.Keys.Back
+		back.SetHelp("esc", "返回")
+		return append(m.open.FullHelp(), []key.Binding{back})
+	}
+	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down, m.c.Keys.Open}}
+}
+
+// unavailable stands for a module delivered later.
+type unavailable struct{}
+
+func newUnavailable(*common.Common) common.Component { return unavailable{} }
+
+func (unavailable) Init() tea.Cmd             { return nil }
+func (unavailable) Update(tea.Msg) tea.Cmd    { return nil }
+func (unavailable) View() string              { return "本模块尚未开通" }
+func (unavailable) SetSize(int, int)          {}
+func (unavailable) Typing() bool              { return false }
+func (unavailable) ShortHelp() []key.Binding  { return nil }
+func (unavailable) FullHelp() [][]key.Binding { return nil }

@@ -1,0 +1,86 @@
+// Package textwidth measures, cuts and pads text by terminal cells. Chinese
+// characters take two cells, so byte or rune counts would misalign every
+// column on screen.
+package textwidth
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Width is the number of cells the widest line of s occupies; ANSI styling
+// is not counted.
+func Width(s string) int { return lipgloss.Width(s) }
+
+// Truncate cuts plain (unstyled) text to at most w cells, ending it with tail
+// when something was cut. A wide character that would straddle the limit is
+// dropped whole.
+func Truncate(s string, w int, tail string) string {
+	if w <= 0 {
+		return ""
+	}
+	if Width(s) <= w {
+		return s
+	}
+	tw := Width(tail)
+	if tw > w {
+		tail, tw = "", 0
+	}
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		rw := Width(string(r))
+		if used+rw > w-tw {
+			break
+		}
+		b.WriteRune(r)
+		used += rw
+	}
+	return b.String() + tail
+}
+
+// PadRight appends spaces to s until it is w cells wide.
+func PadRight(s string, w int) string {
+	if n := w - Width(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// PadLeft prepends spaces to s until it is w cells wide.
+func PadLeft(s string, w int) string {
+	if n := w - Width(s); n > 0 {
+		return strings.Repeat(" ", n) + s
+	}
+	return s
+}
+
+// Fit truncates plain text to w cells and pads it to exactly w.
+func Fit(s string, w int, tail string) string {
+	return PadRight(Truncate(s, w, tail), w)
+}
+
+// Block makes a possibly styled multi-line block exactly w cells wide and
+// h lines high: long lines are cut (styling kept intact), short ones padded,
+// missing lines added and extra lines dropped.
+func Block(s string, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	cut := lipgloss.NewStyle().MaxWidth(w)
+	for i, l := range lines {
+		if Width(l) > w {
+			l = cut.Render(l)
+		}
+		lines[i] = PadRight(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}
