@@ -100,6 +100,13 @@ func (db *DB) openSQLite(path string) error {
 			return fmt.Errorf("store: create database directory: %w", err)
 		}
 	}
+	// The file holds personal data: create it private before SQLite does
+	// (its -wal and -shm files copy the database file's permissions).
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create database file: %w", err)
+	}
+	f.Close()
 	// busy_timeout covers other processes (`jxjy admin` beside a running
 	// server); within one process the single writer connection serialises.
 	// _txlock=immediate takes the write lock at BEGIN, so a transaction never
