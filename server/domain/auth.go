@@ -84,6 +84,7 @@ type User struct {
 	AuthorityID        int64             `json:"authority_id,omitempty"`
 	RegionCode         string            `json:"region_code,omitempty"`
 	MustChangePassword bool              `json:"must_change_password"`
+	PersonID           int64             `json:"person_id,omitempty"` // a person account's own record
 }
 
 // UnitActive reports whether a unit account's role application is approved,

@@ -243,21 +243,49 @@ func TestMenuFor(t *testing.T) {
 }
 
 func TestApplicationMachine(t *testing.T) {
-	all := []ApplicationStatus{ApplicationDraft, ApplicationSubmitted, ApplicationApproved, ApplicationReturned}
-	allowed := map[string]ApplicationStatus{
-		"draft submit": ApplicationSubmitted, "returned submit": ApplicationSubmitted,
-		"submitted approve": ApplicationApproved, "submitted return": ApplicationReturned,
+	checkMachine(t, ApplicationMachine,
+		[]ApplicationStatus{ApplicationDraft, ApplicationSubmitted, ApplicationApproved, ApplicationReturned},
+		[]string{"submit", "approve", "return"},
+		map[string]ApplicationStatus{"draft submit": ApplicationSubmitted, "returned submit": ApplicationSubmitted,
+			"submitted approve": ApplicationApproved, "submitted return": ApplicationReturned})
+	if !ApplicationDraft.Editable() || !ApplicationReturned.Editable() || ApplicationSubmitted.Editable() || ApplicationApproved.Editable() {
+		t.Fatal("editable states wrong")
 	}
-	for _, from := range all {
-		for _, action := range []string{"submit", "approve", "return"} {
-			to, ok := ApplicationMachine.Next(from, action)
+}
+
+// checkMachine checks every (state, action) pair of a machine against the
+// allowed table: everything not listed must be refused.
+func checkMachine[S ~string](t *testing.T, m Machine[S], states []S, actions []string, allowed map[string]S) {
+	t.Helper()
+	for _, from := range states {
+		for _, action := range actions {
+			to, ok := m.Next(from, action)
 			want, wantOK := allowed[string(from)+" "+action]
 			if ok != wantOK || to != want {
 				t.Errorf("%s --%s--> %q,%v; want %q,%v", from, action, to, ok, want, wantOK)
 			}
 		}
 	}
-	if !ApplicationDraft.Editable() || !ApplicationReturned.Editable() || ApplicationSubmitted.Editable() || ApplicationApproved.Editable() {
-		t.Fatal("editable states wrong")
-	}
+}
+
+func TestWorkflowMachines(t *testing.T) {
+	checkMachine(t, SubmittedRecordMachine,
+		[]RecordStatus{RecordDraft, RecordSubmitted, RecordEffective, RecordRejected, RecordReturned},
+		[]string{"submit", "approve", "reject", "return", "confirm"},
+		map[string]RecordStatus{"draft submit": RecordSubmitted, "returned submit": RecordSubmitted,
+			"submitted approve": RecordEffective, "submitted reject": RecordRejected, "submitted return": RecordReturned})
+	checkMachine(t, UnitRecordMachine,
+		[]RecordStatus{RecordDraft, RecordSubmitted, RecordEffective},
+		[]string{"confirm", "submit"},
+		map[string]RecordStatus{"draft confirm": RecordEffective})
+	checkMachine(t, PlanMachine,
+		[]PlanStatus{PlanDraft, PlanSubmitted, PlanApproved, PlanReturned, PlanRejected},
+		[]string{"submit", "approve", "return", "reject"},
+		map[string]PlanStatus{"draft submit": PlanSubmitted, "returned submit": PlanSubmitted,
+			"submitted approve": PlanApproved, "submitted return": PlanReturned, "submitted reject": PlanRejected})
+	checkMachine(t, ClassMachine,
+		[]ClassStatus{ClassPending, ClassOpen, ClassClosed, ClassCancelled},
+		[]string{"open", "close", "cancel"},
+		map[string]ClassStatus{"pending open": ClassOpen, "open close": ClassClosed,
+			"pending cancel": ClassCancelled, "open cancel": ClassCancelled})
 }
