@@ -28,6 +28,9 @@ type Config struct {
 	Now func() time.Time
 	// MaxBodyBytes caps JSON bodies; 0 means the API default.
 	MaxBodyBytes int64
+	// AnonymousPerMinute budgets captcha, login and registration calls per
+	// client address; 0 means the API default, negative turns it off.
+	AnonymousPerMinute int
 }
 
 // Server is a running jxjy server.
@@ -79,6 +82,9 @@ func New(db *store.DB, cfg Config) *Server {
 		Ready:        db.Ping,
 		Logger:       cfg.Logger,
 		MaxBodyBytes: cfg.MaxBodyBytes,
+		Now:          cfg.Now,
+
+		AnonymousPerMinute: cfg.AnonymousPerMinute,
 	})
 	return &Server{DB: db, API: a, log: cfg.Logger}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"jxjy/server/domain"
 )
@@ -45,14 +46,22 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxBodyBytes caps JSON request bodies (default 1 MiB).
 	MaxBodyBytes int64
+	// AnonymousPerMinute and AnonymousBurst budget each client address on
+	// the rate-limited anonymous routes (default 30 per minute, burst 20);
+	// a negative AnonymousPerMinute turns the limit off (load tests).
+	AnonymousPerMinute int
+	AnonymousBurst     int
+	// Now is the clock of the rate limiter (default time.Now).
+	Now func() time.Time
 }
 
 // API is the HTTP handler.
 type API struct {
-	cfg    Config
-	log    *slog.Logger
-	routes []Route
-	mux    *http.ServeMux
+	cfg     Config
+	log     *slog.Logger
+	routes  []Route
+	mux     *http.ServeMux
+	limiter *ipLimiter
 }
 
 // Access says who may call a route.
@@ -71,6 +80,9 @@ type Access struct {
 	// NoIdempotency opts a POST out of Idempotency-Key replay (login: its
 	// answer holds a secret and must never be stored).
 	NoIdempotency bool
+	// RateLimited budgets calls per client address (captcha, login,
+	// registration: the doors an attacker knocks on).
+	RateLimited bool
 }
 
 // Route is one entry of the route table.
@@ -90,7 +102,19 @@ func New(cfg Config) *API {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.AnonymousPerMinute == 0 {
+		cfg.AnonymousPerMinute = 30
+	}
+	if cfg.AnonymousBurst <= 0 {
+		cfg.AnonymousBurst = 20
+	}
 	a := &API{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	if cfg.AnonymousPerMinute > 0 {
+		a.limiter = newIPLimiter(cfg.AnonymousPerMinute, cfg.AnonymousBurst, cfg.Now)
+	}
 	a.routes = a.routeTable()
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.Method+" "+Prefix+rt.Path, a.wrap(rt))
@@ -120,6 +144,12 @@ func (a *API) Handler() http.Handler {
 // wrap applies the route's access rules, then idempotency, then the handler.
 func (a *API) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.Access.RateLimited {
+			if err := a.limited(r); err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+		}
 		ctx, err := a.authorize(r, rt.Access)
 		if err != nil {
 			a.writeError(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"jxjy/server"
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
@@ -188,6 +189,29 @@ func TestLoginAnswerIsNeverCached(t *testing.T) {
 		}
 		if b.header.Get("Idempotent-Replayed") != "" || bytes.Equal(a.body, b.body) {
 			t.Fatal("a login answer (with its token) was stored and replayed")
+		}
+	})
+}
+
+func TestAnonymousDoorsAreRateLimitedPerAddress(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := servertest.StartWith(t, db, server.Config{AnonymousPerMinute: 1})
+		limited := 0
+		for i := 0; i < 25; i++ {
+			a := send(t, "POST", env.URL+"/api/v1/captcha", "", nil, nil)
+			if a.status == 429 {
+				if a.err(t).Code != domain.CodeRateLimited {
+					t.Fatalf("429 without rate_limited code: %s", a.body)
+				}
+				limited++
+			}
+		}
+		if limited != 5 {
+			t.Fatalf("limited %d of 25 calls, want the 5 over the burst of 20", limited)
+		}
+		// Other routes are not budgeted.
+		if a := send(t, "GET", env.URL+"/api/v1/reference", "", nil, nil); a.status != 200 {
+			t.Fatalf("reference limited: %d", a.status)
 		}
 	})
 }

@@ -10,18 +10,19 @@ import (
 // their own routes here; the authorization tests walk this table.
 func (a *API) routeTable() []Route {
 	public := Access{Public: true}
+	door := Access{Public: true, RateLimited: true}
 	anyUser := Access{DuringPasswordChange: true, InactiveUnit: true}
 	admin := Access{Roles: []domain.Role{domain.RoleAdmin}}
 	auth, adm := a.cfg.Auth, a.cfg.Admin
 	return []Route{
 		{Method: "GET", Path: "/healthz", Summary: "服务与数据库状态", Access: public, handler: a.healthz},
 		{Method: "GET", Path: "/reference", Summary: "地区、主管部门与字典", Access: public, handler: a.reference},
-		{Method: "POST", Path: "/captcha", Summary: "获取验证码", Access: public, handler: result(http.StatusCreated, auth.NewCaptcha)},
-		{Method: "POST", Path: "/session", Summary: "登录", Access: Access{Public: true, NoIdempotency: true}, handler: bodyResult(http.StatusCreated, auth.Login)},
+		{Method: "POST", Path: "/captcha", Summary: "获取验证码", Access: door, handler: result(http.StatusCreated, auth.NewCaptcha)},
+		{Method: "POST", Path: "/session", Summary: "登录", Access: Access{Public: true, RateLimited: true, NoIdempotency: true}, handler: bodyResult(http.StatusCreated, auth.Login)},
 		{Method: "GET", Path: "/session", Summary: "当前会话", Access: anyUser, handler: result(http.StatusOK, auth.Me)},
 		{Method: "DELETE", Path: "/session", Summary: "退出登录", Access: anyUser, handler: noContent(auth.Logout)},
 		{Method: "POST", Path: "/session/password", Summary: "修改密码", Access: anyUser, handler: body(http.StatusNoContent, auth.ChangePassword)},
-		{Method: "POST", Path: "/units", Summary: "单位注册", Access: public, handler: body(http.StatusCreated, auth.RegisterUnit)},
+		{Method: "POST", Path: "/units", Summary: "单位注册", Access: door, handler: body(http.StatusCreated, auth.RegisterUnit)},
 		{Method: "POST", Path: "/admin/accounts", Summary: "创建主管部门、施教机构或管理员账号", Access: admin, handler: bodyResult(http.StatusCreated, adm.CreateAccount)},
 		{Method: "POST", Path: "/admin/password-resets", Summary: "重置他人密码", Access: admin, handler: body(http.StatusNoContent, adm.ResetPassword)},
 	}

@@ -21,13 +21,20 @@ type Env struct {
 }
 
 // Start seeds the demo data into db and serves it with the captcha as
-// given, until the test ends.
+// given, until the test ends. The per-address rate limit is off: every test
+// client comes from 127.0.0.1 (StartWith sets it).
 func Start(t testing.TB, db *store.DB, captcha bool) *Env {
+	return StartWith(t, db, server.Config{CaptchaEnabled: captcha, AnonymousPerMinute: -1})
+}
+
+// StartWith is Start with a full configuration.
+func StartWith(t testing.TB, db *store.DB, cfg server.Config) *Env {
 	t.Helper()
 	if _, err := db.SeedDemo(t.Context()); err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
-	srv := server.New(db, server.Config{CaptchaEnabled: captcha, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := server.New(db, cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &Env{DB: db, Srv: srv, URL: ts.URL}
