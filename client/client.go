@@ -43,6 +43,10 @@ var (
 	_ domain.AuthService      = (*Client)(nil)
 	_ domain.ReferenceService = (*Client)(nil)
 	_ domain.AdminService     = (*Client)(nil)
+
+	_ domain.UnitApplicationService = (*Client)(nil)
+	_ domain.AttachmentService      = (*Client)(nil)
+	_ domain.HistoryService         = (*Client)(nil)
 )
 
 // New returns a client for the server at baseURL (e.g. http://127.0.0.1:8080).

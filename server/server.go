@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"jxjy/server/api"
+	"jxjy/server/certpdf"
 	"jxjy/server/store"
 )
 
@@ -28,9 +29,16 @@ type Config struct {
 	Now func() time.Time
 	// MaxBodyBytes caps JSON bodies; 0 means the API default.
 	MaxBodyBytes int64
+	// CJKFont is the TrueType font certificates are drawn with; empty
+	// means $JXJY_CJK_FONT, then the Debian font packages' paths (see
+	// server/certpdf).
+	CJKFont string
 	// AnonymousPerMinute budgets captcha, login and registration calls per
 	// client address; 0 means the API default, negative turns it off.
 	AnonymousPerMinute int
+	// MaxUploadBytes is the size limit of one attachment; 0 means
+	// domain.DefaultMaxUploadBytes (20 MiB).
+	MaxUploadBytes int64
 }
 
 // Server is a running jxjy server.
@@ -73,18 +81,35 @@ func New(db *store.DB, cfg Config) *Server {
 		cfg.Logger.Warn("captcha is OFF: any code is accepted; use only for tests and scripted demos")
 	}
 	auth := store.NewAuthService(db, store.AuthConfig{CaptchaEnabled: cfg.CaptchaEnabled})
+	files := store.NewAttachmentService(db, cfg.MaxUploadBytes)
 	a := api.New(api.Config{
 		Auth:         auth,
 		Authn:        auth,
 		Reference:    store.NewReferenceService(db),
 		Admin:        store.NewAdminService(db),
 		Idempotency:  idempotency{db},
+		Applications: store.NewApplicationService(db),
+		Attachments:  files,
+		History:      store.NewHistoryService(db),
+		Persons:      store.NewPersonService(db),
+		Teachers:     store.NewTeacherService(db),
+		Credit:       store.NewCreditService(db),
+		Queries:      store.NewQueryService(db),
+		Records:      store.NewRecordService(db),
+		Courses:      store.NewCourseService(db),
+		Plans:        store.NewPlanService(db),
+		Classes:      store.NewClassService(db),
+		RecordImport: store.NewRecordImportService(db),
+		Requirements: store.NewRequirementService(db),
+		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont)),
 		Ready:        db.Ping,
 		Logger:       cfg.Logger,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Now:          cfg.Now,
 
 		AnonymousPerMinute: cfg.AnonymousPerMinute,
+		// The service settles the default, so both limits are the same.
+		MaxUploadBytes: files.MaxBytes(),
 	})
 	return &Server{DB: db, API: a, log: cfg.Logger}
 }

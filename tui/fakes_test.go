@@ -165,8 +165,10 @@ func newDriver(t *testing.T, ascii bool) *driver {
 	t.Helper()
 	d := &driver{t: t, auth: &fakeAuth{}, admin: &fakeAdmin{}}
 	d.auth.login = loginAs(unitUser)
+	apps := fakeApps{session: func() *domain.Session { return d.m.session }}
 	d.m = New(Options{
-		Services:  common.Services{Auth: d.auth, Ref: fakeRef{}, Admin: d.admin},
+		Services: common.Services{Auth: d.auth, Ref: fakeRef{}, Admin: d.admin,
+			Applications: apps, Attachments: apps, History: apps, Queries: fakeQueries{}},
 		ASCII:     ascii,
 		ServerURL: "http://127.0.0.1:8080",
 	})

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"jxjy/tui/common"
+	"jxjy/tui/screen"
 )
 
 // lockedBuffer is written by the program's renderer and read by the test.
@@ -37,7 +38,7 @@ func TestRunUsesTheAltScreenAndStopsWithItsContext(t *testing.T) {
 	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Options{Services: common.Services{Auth: &fakeAuth{}}}, tea.WithInput(nil), tea.WithOutput(out))
+		done <- Run(ctx, Options{Services: common.Services{Auth: &fakeAuth{}}, Terminal: &screen.Terminal{Out: out, Width: 80, Height: 24}})
 	}()
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(out.String(), "用户登录") && time.Now().Before(deadline) {

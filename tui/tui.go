@@ -15,11 +15,23 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/admin"
+	"jxjy/tui/application"
+	"jxjy/tui/cert"
+	"jxjy/tui/classes"
 	"jxjy/tui/common"
+	"jxjy/tui/course"
+	"jxjy/tui/credit"
 	"jxjy/tui/login"
 	"jxjy/tui/menu"
 	"jxjy/tui/password"
+	"jxjy/tui/personnel"
+	"jxjy/tui/plan"
+	"jxjy/tui/query"
+	"jxjy/tui/recordimport"
+	"jxjy/tui/records"
 	"jxjy/tui/register"
+	"jxjy/tui/screen"
+	"jxjy/tui/styles"
 	"jxjy/tui/textwidth"
 )
 
@@ -31,6 +43,15 @@ type Options struct {
 	ASCII bool
 	// ServerURL is shown in the title bar.
 	ServerURL string
+	// Renderer styles the text (nil: lipgloss's default renderer); Run
+	// uses screen.Renderer when none is given.
+	Renderer *lipgloss.Renderer
+	// Files is where file screens read and write; the zero value is the
+	// operator's own disk.
+	Files common.Files
+	// Terminal is where Run shows the UI; nil for this process's own
+	// terminal (standard input and output, in raw mode).
+	Terminal *screen.Terminal
 }
 
 // Title is the system's name, on every screen.
@@ -73,14 +94,46 @@ type Model struct {
 // modules is where each delivered module plugs into the menu by its key.
 func modules() menu.Registry {
 	return menu.Registry{
-		admin.ModuleCreateAuthority: admin.NewCreateAuthority,
-		admin.ModuleResetPassword:   admin.NewResetPassword,
+		admin.ModuleCreateAuthority:      admin.NewCreateAuthority,
+		admin.ModuleResetPassword:        admin.NewResetPassword,
+		application.ModuleApply:          application.NewApply,
+		application.ModuleInfo:           application.NewInfo,
+		application.ModuleReview:         application.NewReview,
+		personnel.ModuleConfirm:          personnel.NewConfirm,
+		personnel.ModuleMaintain:         personnel.NewMaintain,
+		personnel.ModuleProfile:          personnel.NewProfile,
+		personnel.ModuleTeachers:         personnel.NewTeachers,
+		records.ModuleDeclare:            records.NewDeclare,
+		records.ModuleReview:             records.NewReview,
+		records.ModulePersonDeclare:      records.NewPersonDeclare,
+		records.ModuleHours:              records.NewHours,
+		records.ModuleInstitutionDeclare: records.NewInstitutionDeclare,
+		records.ModuleInstitutionQuery:   records.NewInstitutionQuery,
+		plan.ModuleApply:                 plan.NewApply,
+		plan.ModuleReview:                plan.NewReview,
+		course.Module:                    course.New,
+		classes.ModuleSetup:              classes.NewSetup,
+		classes.ModuleAttendance:         classes.NewAttendance,
+		classes.ModuleEnroll:             classes.NewEnroll,
+		cert.ModulePrint:                 cert.NewPrint,
+		cert.ModuleMine:                  cert.NewMine,
+		cert.ModuleAuthorityRequires:     cert.NewRequirements,
+		cert.ModuleAdminRequires:         cert.NewRequirements,
+		recordimport.Module:              recordimport.New,
+		credit.ModuleEntry:               credit.NewEntry,
+		credit.ModuleView:                credit.NewView,
+		credit.ModuleAuthority:           credit.NewAuthority,
+		query.ModulePlans:                query.NewPlans,
+		query.ModuleRecords:              query.NewRecords,
+		query.ModuleStats:                query.NewStats,
 	}
 }
 
 // New builds the UI, starting at the login screen.
 func New(o Options) *Model {
 	c := common.New(o.Services, o.ASCII, o.ServerURL)
+	c.Styles = styles.NewWithRenderer(o.Renderer, o.ASCII)
+	c.Files = o.Files
 	c.Width, c.Height = 80, 24
 	st := c.Styles
 	h := help.New()
@@ -96,12 +149,23 @@ func New(o Options) *Model {
 	return m
 }
 
-// Run shows the UI full-screen until the operator quits or ctx ends;
-// progOpts may redirect input and output (an SSH session).
+// Run shows the UI full-screen on o.Terminal until the operator quits or
+// ctx ends. Frames are drawn by tui/screen, which sends only the cells that
+// changed (a keystroke costs bytes, not lines, on a slow link).
 func Run(ctx context.Context, o Options, progOpts ...tea.ProgramOption) error {
-	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}, progOpts...)
-	_, err := tea.NewProgram(New(o), opts...).Run()
-	return err
+	t := o.Terminal
+	if t == nil {
+		stdio, restore, err := screen.Stdio()
+		if err != nil {
+			return err
+		}
+		defer restore()
+		t = &stdio
+	}
+	if o.Renderer == nil {
+		o.Renderer = screen.Renderer()
+	}
+	return screen.NewProgram(ctx, New(o), *t, progOpts...).Run()
 }
 
 type pingDue struct{}
@@ -110,6 +174,9 @@ type pinged struct{ err error }
 
 // loggedOut answers the logout call; no screen is waiting for it.
 type loggedOut struct{}
+
+// sessionRefreshed answers the session reload a screen asked for.
+type sessionRefreshed struct{ session domain.Session }
 
 // Init loads the login screen and starts watching the server.
 func (m *Model) Init() tea.Cmd { return tea.Batch(m.screen.Init(), m.ping()) }
@@ -136,12 +203,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if cmd, lost := m.sessionLost(msg.Err); lost {
 			return m, cmd
 		}
+		if v, ok := msg.Value.(sessionRefreshed); ok {
+			if msg.Err == nil {
+				m.applySession(v.session)
+			}
+			return m, nil
+		}
+	case common.SessionStale:
+		if m.session != nil && msg.UnitStatus != "" && msg.UnitStatus == m.session.User.UnitStatus {
+			return m, nil
+		}
+		return m, m.refreshSession()
 	case common.SessionStarted:
 		return m, m.startSession(msg.Session)
 	case common.ShowLogin:
 		return m, m.show(login.New(m.c, msg.Notice, msg.Username))
 	case common.ShowRegister:
 		return m, m.show(register.New(m.c))
+	case common.ShowPersonRegister:
+		return m, m.show(personnel.NewRegister(m.c))
+	case common.ShowVerify:
+		return m, m.show(cert.NewVerify(m.c))
 	}
 	return m, m.screen.Update(msg)
 }
@@ -208,6 +290,35 @@ func (m *Model) startSession(s domain.Session) tea.Cmd {
 		return m.show(password.New(m.c))
 	}
 	return m.show(menu.New(m.c, s.User, m.modules))
+}
+
+// refreshSession reloads the account (common.SessionStale).
+func (m *Model) refreshSession() tea.Cmd {
+	if m.session == nil {
+		return nil
+	}
+	auth := m.c.Services.Auth
+	return common.Call(0, func(ctx context.Context) (any, error) {
+		s, err := auth.Me(ctx)
+		return sessionRefreshed{session: s}, err
+	})
+}
+
+// applySession takes a reloaded session; when the account changed, the
+// menu is rebuilt for it, keeping the module the operator is in.
+func (m *Model) applySession(s domain.Session) {
+	if m.session == nil || s.User == m.session.User {
+		return
+	}
+	m.session = &s
+	old, ok := m.screen.(*menu.Model)
+	if !ok {
+		return
+	}
+	rebuilt := menu.New(m.c, s.User, m.modules)
+	rebuilt.Keep(old)
+	m.screen = rebuilt
+	m.resize(m.c.Width, m.c.Height)
 }
 
 // logout leaves at once; the server is told in the background, so an

@@ -16,10 +16,18 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
 用法:
   jxjy [--ascii] [--db URL] [--captcha on|off]
         内嵌服务器 + 终端界面（首次运行写入演示数据）
-  jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo]
-        仅运行服务器（环境变量 JXJY_ADDR, JXJY_DB）
+  jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo] [--cjk-font 字体.ttf] [--max-upload-mb 20]
+        仅运行服务器（环境变量 JXJY_ADDR, JXJY_DB, JXJY_CJK_FONT：证书PDF的中文字体）
   jxjy tui --server URL [--ascii]
         连接已运行的服务器（环境变量 JXJY_SERVER）
+  jxjy ssh [--addr :2222] [--server URL] [--auth open|password|keys] [--idle 15m] [--max-sessions 50]
+        经 SSH 提供终端界面（不给 --server 时内嵌服务器）；文件经 scp/sftp 进出 inbox/outbox
+  jxjy ssh passwd --username U [--password P]
+        设置 --auth password 模式的 SSH 用户密码
+  jxjy bench-tty [--cols 100] [--rows 30]
+        在伪终端中驱动终端界面（本机与经 jxjy ssh），统计每次按键写出的字节数
+  jxjy demo-template [--out 继续教育记录导入示例.xlsx] [--rows 150] [--force]
+        生成 demo-unit 的继续教育记录批量申报示例文件（含常见错误行）
   jxjy admin create-account --db URL --role authority|institution|admin --username U [--region 440100] [--name 名称] [--password P]
   jxjy admin reset-password --db URL --username U [--password P]
         账号初始化与密码重置（不给 --password 时生成随机密码并打印）
@@ -55,6 +63,12 @@ func run(ctx context.Context, args []string) error {
 		return runServe(ctx, args[1:])
 	case "tui":
 		return runTUI(ctx, args[1:])
+	case "ssh":
+		return runSSH(ctx, args[1:])
+	case "bench-tty":
+		return runBenchTTY(ctx, args[1:])
+	case "demo-template":
+		return runDemoTemplate(args[1:])
 	case "admin":
 		return runAdmin(ctx, args[1:])
 	case "help":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"os"
 	"time"
@@ -19,6 +20,8 @@ func runServe(ctx context.Context, args []string) error {
 	captcha := captchaFlag(true)
 	fs.Var(&captcha, "captcha", "on|off")
 	demo := fs.Bool("demo", false, "seed demo data into an empty database")
+	maxUpload := fs.Int64("max-upload-mb", 20, "size limit of one attachment, in MiB")
+	cjkFont := fs.String("cjk-font", "", "TrueType font for certificate PDFs (default $JXJY_CJK_FONT, then fonts-droid-fallback)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,7 +36,8 @@ func runServe(ctx context.Context, args []string) error {
 		*db = "sqlite:///" + dir + "/jxjy.db"
 	}
 	log := newLogger(os.Stderr)
-	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log})
+	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log, CJKFont: *cjkFont,
+		MaxUploadBytes: *maxUpload << 20})
 	if err != nil {
 		return err
 	}
@@ -74,12 +78,20 @@ func runTUI(ctx context.Context, args []string) error {
 }
 
 func runUI(ctx context.Context, url string, ascii bool) error {
-	c := client.New(url, client.Options{})
 	return tui.Run(ctx, tui.Options{
-		Services:  common.Services{Auth: c, Ref: c, Admin: c, Health: c},
+		Services:  clientServices(client.New(url, client.Options{})),
 		ASCII:     ascii,
 		ServerURL: url,
 	})
+}
+
+// clientServices is every service the UI uses, over one operator's client;
+// `jxjy tui` and each `jxjy ssh` session get theirs from here.
+func clientServices(c *client.Client) common.Services {
+	return common.Services{Auth: c, Ref: c, Admin: c, Health: c, Applications: c, Attachments: c, History: c,
+		Persons: c, Teachers: c, Records: c, RecordImport: c,
+		Requirements: c, Certificates: c, Courses: c, Plans: c, Classes: c,
+		Credit: c, Queries: c}
 }
 
 // runEmbedded is `jxjy` alone: the server on a loopback port over SQLite in
@@ -109,21 +121,33 @@ func runEmbedded(ctx context.Context, args []string) error {
 		return err
 	}
 	defer logFile.Close()
-	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: true, Logger: newLogger(logFile)})
+	url, stop, err := startEmbedded(ctx, *db, bool(captcha), newLogger(logFile))
 	if err != nil {
 		return err
+	}
+	uiErr := runUI(ctx, url, *ascii)
+	if err := stop(); err != nil && uiErr == nil {
+		uiErr = err
+	}
+	return uiErr
+}
+
+// startEmbedded runs a server over db on a loopback port (demo data on
+// first run) and returns its URL; stop shuts it down gracefully.
+func startEmbedded(ctx context.Context, db string, captcha bool, log *slog.Logger) (url string, stop func() error, err error) {
+	srv, err := server.Open(ctx, server.Config{DB: db, CaptchaEnabled: captcha, Demo: true, Logger: log})
+	if err != nil {
+		return "", nil, err
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		_ = srv.Shutdown(context.Background())
-		return err
+		return "", nil, err
 	}
 	go func() { _ = srv.Serve(l) }()
-	uiErr := runUI(ctx, "http://"+l.Addr().String(), *ascii)
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && uiErr == nil {
-		uiErr = err
-	}
-	return uiErr
+	return "http://" + l.Addr().String(), func() error {
+		shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutCtx)
+	}, nil
 }

@@ -41,11 +41,41 @@ type Config struct {
 	Reference   domain.ReferenceService
 	Admin       domain.AdminService
 	Idempotency Idempotency
+	// Applications, Attachments and History serve unit onboarding and the
+	// attachments and audit trail every workflow shares.
+	Applications domain.UnitApplicationService
+	Attachments  domain.AttachmentService
+	History      domain.HistoryService
+	// Persons and Teachers serve 专业技术人员信息管理 and 师资管理.
+	Persons  domain.PersonService
+	Teachers domain.TeacherService
+	// Credit and Queries serve 信用管理 and 查询统计 (with the authority's
+	// 单位失信信息录入 and 统计).
+	Credit  domain.CreditService
+	Queries domain.QueryService
+	// Records serves 继续教育记录申报 and 认定, and the person's and
+	// institution's 学时申报.
+	Records domain.RecordService
+	// Courses, Plans and Classes serve 专业课程目录, 专业课计划申报 and
+	// 审核, and the 培训班 modules.
+	Courses domain.CourseService
+	Plans   domain.PlanService
+	Classes domain.ClassService
+	// RecordImport serves 继续教育记录批量申报.
+	RecordImport domain.RecordImportService
+	// Requirements and Certificates serve 学时要求设置, 继续教育证书打印,
+	// 我的证书 and the public certificate check.
+	Requirements domain.RequirementService
+	Certificates domain.CertificateService
 	// Ready reports whether the server can serve (its database answers).
 	Ready  func(context.Context) error
 	Logger *slog.Logger
 	// MaxBodyBytes caps JSON request bodies (default 1 MiB).
 	MaxBodyBytes int64
+	// MaxUploadBytes caps the file body of an upload route (default
+	// domain.DefaultMaxUploadBytes); give the attachment service the same
+	// limit, which refuses with the clearer message.
+	MaxUploadBytes int64
 	// AnonymousPerMinute and AnonymousBurst budget each client address on
 	// the rate-limited anonymous routes (default 30 per minute, burst 20);
 	// a negative AnonymousPerMinute turns the limit off (load tests).
@@ -91,6 +121,9 @@ type Route struct {
 	Path    string `json:"path"`
 	Summary string `json:"summary"`
 	Access  Access `json:"-"`
+	// Upload routes take a file as their raw body, up to MaxUploadBytes,
+	// instead of a JSON body up to MaxBodyBytes.
+	Upload  bool `json:"-"`
 	handler func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -101,6 +134,9 @@ func New(cfg Config) *API {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = domain.DefaultMaxUploadBytes
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -133,7 +169,6 @@ func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
 // Handler returns the full middleware chain around the routes.
 func (a *API) Handler() http.Handler {
 	var h http.Handler = a.mux
-	h = withBodyLimit(a.cfg.MaxBodyBytes)(h)
 	h = withGzip(h)
 	h = a.withRecover(h)
 	h = withAccessLog(a.log)(h)
@@ -144,6 +179,7 @@ func (a *API) Handler() http.Handler {
 // wrap applies the route's access rules, then idempotency, then the handler.
 func (a *API) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.limitBody(w, r, rt)
 		if rt.Access.RateLimited {
 			if err := a.limited(r); err != nil {
 				a.writeError(w, r, err)

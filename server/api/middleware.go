@@ -111,14 +111,24 @@ func (a *API) withRecover(next http.Handler) http.Handler {
 	})
 }
 
-// withBodyLimit caps request bodies; decode reports the overflow.
-func withBodyLimit(limit int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			next.ServeHTTP(w, r)
-		})
+// transferTimeout is how long an upload may take to arrive: the server's
+// read timeout suits JSON, while a 20 MB file over a county office's link
+// takes minutes.
+const transferTimeout = 30 * time.Minute
+
+// limitBody caps the request body by its route: a JSON body, or an
+// upload's file one byte past the limit, so that the attachment service
+// sees the overflow and refuses with its own message (decode reports a
+// JSON body's).
+func (a *API) limitBody(w http.ResponseWriter, r *http.Request, rt Route) {
+	limit := a.cfg.MaxBodyBytes
+	if rt.Upload {
+		limit = a.cfg.MaxUploadBytes + 1
+		// Fails only behind a writer that cannot reach the connection
+		// (gzip); the server's own timeout then stands.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(transferTimeout))
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 }
 
 var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }}

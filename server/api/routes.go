@@ -14,7 +14,7 @@ func (a *API) routeTable() []Route {
 	anyUser := Access{DuringPasswordChange: true, InactiveUnit: true}
 	admin := Access{Roles: []domain.Role{domain.RoleAdmin}}
 	auth, adm := a.cfg.Auth, a.cfg.Admin
-	return []Route{
+	routes := []Route{
 		{Method: "GET", Path: "/healthz", Summary: "服务与数据库状态", Access: public, handler: a.healthz},
 		{Method: "GET", Path: "/reference", Summary: "地区、主管部门与字典", Access: public, handler: a.reference},
 		{Method: "POST", Path: "/captcha", Summary: "获取验证码", Access: door, handler: result(http.StatusCreated, auth.NewCaptcha)},
@@ -26,6 +26,18 @@ func (a *API) routeTable() []Route {
 		{Method: "POST", Path: "/admin/accounts", Summary: "创建主管部门、施教机构或管理员账号", Access: admin, handler: bodyResult(http.StatusCreated, adm.CreateAccount)},
 		{Method: "POST", Path: "/admin/password-resets", Summary: "重置他人密码", Access: admin, handler: body(http.StatusNoContent, adm.ResetPassword)},
 	}
+	routes = append(routes, a.applicationRoutes()...)
+	routes = append(routes, a.attachmentRoutes()...)
+	routes = append(routes, a.auditRoutes()...)
+	routes = append(routes, a.personRoutes()...)
+	routes = append(routes, a.teacherRoutes()...)
+	routes = append(routes, a.creditRoutes()...)
+	routes = append(routes, a.queryRoutes()...)
+	routes = append(routes, a.recordRoutes()...)
+	routes = append(routes, a.planRoutes()...)
+	routes = append(routes, a.recordImportRoutes()...)
+	routes = append(routes, a.certificateRoutes()...)
+	return routes
 }
 
 func (a *API) healthz(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Entity types recorded in the audit trail; later workflows add their own.
 const (
@@ -22,4 +25,12 @@ type AuditEntry struct {
 	From        string    `json:"from,omitempty"`
 	To          string    `json:"to,omitempty"`
 	Comment     string    `json:"comment,omitempty"`
+}
+
+// HistoryService shows an entity's audit trail (the 历史 panel of every
+// workflow). Each entity type decides who may see it, as for attachments.
+type HistoryService interface {
+	// History lists the entity's entries, oldest first.
+	// Errors: not_found (unknown or out of scope), bad_request (unknown type).
+	History(ctx context.Context, entityType string, entityID int64) ([]AuditEntry, error)
 }

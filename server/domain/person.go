@@ -77,9 +77,12 @@ type Person struct {
 	UnitName   string      `json:"unit_name,omitempty"`
 	Status     Affiliation `json:"status"`
 	HasAccount bool        `json:"has_account"`
-	Version    int64       `json:"version"`
-	CreatedAt  time.Time   `json:"created_at"`
-	UpdatedAt  time.Time   `json:"updated_at"`
+	// Dishonest marks a person with a 失信 entry in force today; unit
+	// lists fill it in (see CreditService).
+	Dishonest bool      `json:"dishonest,omitempty"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PersonInput is what a unit types in 新增 and 修改 (1.5.2). On 修改 the ID
@@ -148,9 +151,10 @@ func checkOptional(s string, max int, label string) string {
 	return ""
 }
 
-// NormalizeIDNumber trims an ID number and upper-cases its check character;
-// ID numbers are stored and compared in this form.
-func NormalizeIDNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+// NormalizeIDNumber trims an ID number, turns full-width characters (an
+// input method left in full-width mode) into ASCII and upper-cases the
+// check character; ID numbers are stored and compared in this form.
+func NormalizeIDNumber(s string) string { return strings.ToUpper(NormalizeInput(s)) }
 
 // PersonRegistration is a person's self-registration; the login name is
 // the ID number.

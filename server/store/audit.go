@@ -64,3 +64,54 @@ func (db *DB) History(ctx context.Context, entityType string, entityID int64) ([
 	}
 	return out, mapDBError(rows.Err())
 }
+
+// entityAccess is how one entity type guards its attachments and history;
+// every workflow registers its own with registerEntity, from its own file.
+type entityAccess struct {
+	// beforeApproval opens the entity to a unit whose role application is
+	// not approved yet; every other entity is locked for such a unit.
+	beforeApproval bool
+	// check answers nil when p may read the entity (write false) or change
+	// its attachments now (write true), not_found when p may not see it at
+	// all, and conflict or forbidden when p may see it but not change it.
+	check func(ctx context.Context, q queryer, p domain.Principal, id int64, write bool) error
+}
+
+// entityAccesses holds the registered entity types; filled by init
+// functions only, so it is read without locking.
+var entityAccesses = map[string]entityAccess{}
+
+// registerEntity plugs an entity type into attachments and history.
+func registerEntity(entityType string, a entityAccess) { entityAccesses[entityType] = a }
+
+// checkEntity applies the entity type's rule for p.
+func checkEntity(ctx context.Context, q queryer, p domain.Principal, entityType string, id int64, write bool) error {
+	a, ok := entityAccesses[entityType]
+	if !ok {
+		return domain.Errorf(domain.CodeBadRequest, "未知的业务类型：%s", entityType)
+	}
+	if p.User.Role == domain.RoleUnit && !p.User.UnitActive() && !a.beforeApproval {
+		return domain.Errorf(domain.CodeModuleLocked, "法人单位角色申请审核通过后才能使用本功能")
+	}
+	return a.check(ctx, q, p, id, write)
+}
+
+// HistoryService implements domain.HistoryService over the audit trail.
+type HistoryService struct{ db *DB }
+
+var _ domain.HistoryService = (*HistoryService)(nil)
+
+// NewHistoryService returns the history service.
+func NewHistoryService(db *DB) *HistoryService { return &HistoryService{db: db} }
+
+// History returns the trail of an entity the caller may see.
+func (s *HistoryService) History(ctx context.Context, entityType string, entityID int64) ([]domain.AuditEntry, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEntity(ctx, s.db.read, p, entityType, entityID, false); err != nil {
+		return nil, err
+	}
+	return s.db.History(ctx, entityType, entityID)
+}

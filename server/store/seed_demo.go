@@ -38,7 +38,7 @@ func (db *DB) SeedDemo(ctx context.Context) (seeded bool, err error) {
 			return nil
 		}
 		d := &demo{ctx: ctx, tx: tx, hash: hash, now: db.now()}
-		for _, step := range []func() error{d.accounts, d.courses} {
+		for _, step := range []func() error{d.accounts, d.courses, d.personnel, d.credit, d.applications, d.records, d.plans, d.certificates} {
 			if err := step(); err != nil {
 				return err
 			}

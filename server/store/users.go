@@ -26,11 +26,12 @@ func usernameKey(username string) string {
 const userSelect = `SELECT u.id, u.username, u.role, u.display_name, u.must_change_password,
 	COALESCE(u.unit_id, 0), COALESCE(n.name, ''), COALESCE(n.status, ''), COALESCE(n.region_code, ''),
 	COALESCE(u.authority_id, 0), COALESCE(a.name, ''), COALESCE(a.region_code, ''),
-	COALESCE(i.name, '')
+	COALESCE(i.name, ''), COALESCE(p.id, 0)
 	FROM users u
 	LEFT JOIN units n ON n.id = u.unit_id
 	LEFT JOIN authorities a ON a.id = u.authority_id
-	LEFT JOIN institutions i ON i.id = u.institution_id`
+	LEFT JOIN institutions i ON i.id = u.institution_id
+	LEFT JOIN persons p ON p.user_id = u.id`
 
 // adminDisplayName names every admin account alike: admins act for the
 // system, not for an organisation.
@@ -44,7 +45,7 @@ func loadUser(ctx context.Context, q queryer, id int64) (domain.User, error) {
 		&u.ID, &u.Username, &role, &u.DisplayName, &u.MustChangePassword,
 		&u.UnitID, &unitName, &unitStatus, &unitRegion,
 		&u.AuthorityID, &authorityName, &authorityRegion,
-		&institutionName)
+		&institutionName, &u.PersonID)
 	if err != nil {
 		return domain.User{}, err
 	}

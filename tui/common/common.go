@@ -28,6 +28,28 @@ type Services struct {
 	Ref    domain.ReferenceService
 	Admin  domain.AdminService
 	Health Pinger
+
+	Applications domain.UnitApplicationService
+	Attachments  domain.AttachmentService
+	History      domain.HistoryService
+
+	Persons  domain.PersonService
+	Teachers domain.TeacherService
+
+	Records domain.RecordService
+	// RecordImport is 继续教育记录批量申报.
+	RecordImport domain.RecordImportService
+
+	Courses domain.CourseService
+	Plans   domain.PlanService
+	Classes domain.ClassService
+
+	Requirements domain.RequirementService
+	Certificates domain.CertificateService
+
+	// Credit and Queries are 信用管理 and 查询统计.
+	Credit  domain.CreditService
+	Queries domain.QueryService
 }
 
 // Common is shared by every component of one UI instance.
@@ -37,6 +59,7 @@ type Common struct {
 	Keys          *keys.KeyMap
 	Services      Services
 	ServerURL     string
+	Files         Files // where file screens read and write (local or SSH inbox/outbox)
 
 	lastID ScreenID
 }
@@ -110,6 +133,22 @@ type ShowLogin struct {
 
 // ShowRegister asks the root for the unit registration screen.
 type ShowRegister struct{}
+
+// ShowPersonRegister asks the root for the person registration screen.
+type ShowPersonRegister struct{}
+
+// ShowVerify asks the root for 证书查验, which needs no login.
+type ShowVerify struct{}
+
+// SessionStale tells the root that the account may have changed (a
+// unit's role application submitted, returned or approved): the root
+// reloads the session and, if it changed, rebuilds the menu around the
+// open module, so an approved unit gets its full menu without logging in
+// again. A screen that saw the unit's status sets UnitStatus, and the
+// root reloads only when the session holds another.
+type SessionStale struct {
+	UnitStatus domain.ApplicationStatus
+}
 
 // Send is a command that delivers msg.
 func Send(msg tea.Msg) tea.Cmd {

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/tui/keys"
 	"jxjy/tui/styles"
@@ -44,6 +45,10 @@ func newInput(limit int) textinput.Model {
 	return in
 }
 
+// cursorStyled is a control with a text cursor, which takes the theme's
+// cursor style when its form is built.
+type cursorStyled interface{ setCursorStyle(lipgloss.Style) }
+
 // updateInput feeds k to in. The input's commands are dropped: with a
 // static cursor and no clipboard paste it has none worth running.
 func updateInput(in *textinput.Model, k tea.KeyMsg) {
@@ -75,6 +80,8 @@ func NewText(km *keys.KeyMap, secret bool, limit int) *Text {
 	}
 	return t
 }
+
+func (t *Text) setCursorStyle(st lipgloss.Style) { t.in.Cursor.Style = st }
 
 func (t *Text) Focus() { t.in.Focus() }
 func (t *Text) Blur()  { t.in.Blur() }
@@ -121,7 +128,9 @@ type Picker struct {
 // NewPicker makes a picker showing rows matches at a time; empty is shown
 // while there are no options (for instance, still loading).
 func NewPicker(st *styles.Styles, km *keys.KeyMap, rows int, empty string) *Picker {
-	return &Picker{filter: newInput(20), keys: km, st: st, rows: rows, empty: empty}
+	p := &Picker{filter: newInput(20), keys: km, st: st, rows: rows, empty: empty}
+	p.filter.Cursor.Style = st.Cursor
+	return p
 }
 
 // SetOptions replaces the choices and keeps the selection if still offered.

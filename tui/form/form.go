@@ -42,6 +42,7 @@ type Form struct {
 	width      int
 	inputWidth int
 	labelWidth int
+	top        int // first line Window shows
 }
 
 // Action is what a key did to the form as a whole.
@@ -61,6 +62,9 @@ const (
 func New(st *styles.Styles, km *keys.KeyMap, inputWidth int, fields ...Field) *Form {
 	f := &Form{st: st, keys: km, inputWidth: inputWidth}
 	for _, fl := range fields {
+		if c, ok := fl.Control.(cursorStyled); ok {
+			c.setCursorStyle(st.Cursor)
+		}
 		f.rows = append(f.rows, &row{Field: fl})
 		f.labelWidth = max(f.labelWidth, textwidth.Width(fl.Label))
 	}
@@ -235,9 +239,15 @@ func (f *Form) SetWidth(w int) {
 // View draws every row, each error beside its field if it fits on the line
 // and wrapped below it otherwise.
 func (f *Form) View() string {
-	var lines []string
+	lines, _ := f.render()
+	return strings.Join(lines, "\n")
+}
+
+// render draws every row and tells on which line each row starts.
+func (f *Form) render() (lines []string, starts []int) {
 	indent := strings.Repeat(" ", f.prefixWidth())
 	for i, r := range f.rows {
+		starts = append(starts, len(lines))
 		pointer, label := "  ", f.st.Label
 		if i == f.focus {
 			pointer, label = f.st.Pointer+" ", f.st.LabelOn
@@ -261,5 +271,5 @@ func (f *Form) View() string {
 			}
 		}
 	}
-	return strings.Join(lines, "\n")
+	return lines, starts
 }

@@ -26,9 +26,18 @@ type KeyMap struct {
 	// Login screen.
 	RefreshCaptcha key.Binding
 	Register       key.Binding
+	RegisterPerson key.Binding
+	Verify         key.Binding // 证书查验, no login needed
 
 	// Screens that load data.
 	Reload key.Binding
+
+	// Workflow screens (an application, a plan): keys that work while a
+	// text field has the keyboard, so they are control keys.
+	Save        key.Binding // 保存 a draft
+	SendReview  key.Binding // 送审
+	NextSection key.Binding // next panel of a detail (申请信息, 附件, 历史)
+	PrevSection key.Binding
 
 	// Everywhere.
 	Help   key.Binding
@@ -61,6 +70,15 @@ func New(ascii bool) *KeyMap {
 
 		RefreshCaptcha: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "换验证码")),
 		Register:       key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "单位注册")),
+		RegisterPerson: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "个人注册")),
+		Verify:         key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "证书查验")),
+
+		Reload: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "刷新")),
+
+		Save:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "保存")),
+		SendReview:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "送审")),
+		NextSection: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "下一栏")),
+		PrevSection: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "上一栏")),
 
 		Help:   key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?/f1", "帮助")),
 		Logout: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "退出登录")),

@@ -24,8 +24,9 @@ func TestGlobalKeysDoNotShadowTextEditing(t *testing.T) {
 		}
 	}
 	for name, b := range map[string]key.Binding{
-		"RefreshCaptcha": km.RefreshCaptcha, "Register": km.Register, "Reload": km.Reload,
+		"RefreshCaptcha": km.RefreshCaptcha, "Register": km.Register, "RegisterPerson": km.RegisterPerson, "Verify": km.Verify, "Reload": km.Reload,
 		"Logout": km.Logout, "Help": km.Help, "Quit": km.Quit,
+		"Save": km.Save, "SendReview": km.SendReview, "NextSection": km.NextSection, "PrevSection": km.PrevSection,
 	} {
 		for _, k := range b.Keys() {
 			if editing[k] {

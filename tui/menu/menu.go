@@ -88,7 +88,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	k, isKey := msg.(tea.KeyMsg)
 	switch {
-	case isKey && m.inModule && key.Matches(k, m.c.Keys.Back):
+	case isKey && m.inModule && key.Matches(k, m.c.Keys.Back) && !common.IsNested(m.open):
 		m.inModule = false
 	case isKey && m.inModule:
 		return m.open.Update(k)
@@ -98,10 +98,30 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.move(1)
 	case isKey && key.Matches(k, m.c.Keys.Open):
 		return m.openSelected()
+	case isKey && key.Matches(k, m.c.Keys.Reload):
+		return common.Send(common.SessionStale{})
 	case !isKey && m.open != nil:
 		return m.open.Update(msg)
 	}
 	return nil
+}
+
+// Keep carries the module open in old over to m, a menu rebuilt for a
+// changed session, when m still offers it: the operator stays where they
+// were, with everything typed there.
+func (m *Model) Keep(old *Model) {
+	if old.open == nil {
+		return
+	}
+	for i, e := range m.entries {
+		if e.kind == moduleEntry && e.module.Key == old.openKey {
+			m.sel = i
+			m.open, m.openKey, m.openTitle, m.inModule = old.open, old.openKey, old.openTitle, old.inModule
+			m.scroll()
+			m.sizeModule()
+			return
+		}
+	}
 }
 
 // move selects the next module up or down, skipping group headings.
@@ -260,7 +280,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		back.SetHelp("esc", "返回")
 		return append(m.open.ShortHelp(), back)
 	}
-	return []key.Binding{m.c.Keys.Choose, m.c.Keys.Open}
+	return []key.Binding{m.c.Keys.Choose, m.c.Keys.Open, m.c.Keys.Reload}
 }
 
 // FullHelp groups the same keys.
@@ -270,7 +290,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		back.SetHelp("esc", "返回")
 		return append(m.open.FullHelp(), []key.Binding{back})
 	}
-	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down, m.c.Keys.Open}}
+	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down, m.c.Keys.Open, m.c.Keys.Reload}}
 }
 
 // unavailable stands for a module delivered later.

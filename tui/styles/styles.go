@@ -15,6 +15,10 @@ type Styles struct {
 	Pointer  string // marks the focused field or selected menu item
 	Ellipsis string // tail of truncated text
 	HelpSep  string // between short-help items
+	Flag     string // marks a person with a 失信 entry in force
+	// BarCells are the glyphs of chart bars: BarCells[0] a whole cell, the
+	// rest its eighths from ⅞ down (the Unicode theme only).
+	BarCells []string
 
 	TitleBar  lipgloss.Style // the system name at the top
 	Box       lipgloss.Style // framed panel (login, forms)
@@ -31,10 +35,24 @@ type Styles struct {
 	HelpKey   lipgloss.Style // key names in the help bar
 	StatusBar lipgloss.Style // bottom line
 	Confirm   lipgloss.Style // the quit question
+	// Cursor is the insertion point of the focused text field: reverse
+	// video, plus the blink attribute, which the screen (tui/screen) reads
+	// as "put the terminal's own cursor here" and never sends on, so an
+	// input method opens its candidate window at the field.
+	Cursor lipgloss.Style
 }
 
-// New builds the Unicode theme, or the ASCII one when ascii is true.
-func New(ascii bool) *Styles {
+// New builds the Unicode theme, or the ASCII one when ascii is true, with
+// lipgloss's default renderer.
+func New(ascii bool) *Styles { return NewWithRenderer(nil, ascii) }
+
+// NewWithRenderer builds the theme with r (nil: the default renderer). Each
+// SSH session passes its own, so that its text is not styled for the
+// server's standard output.
+func NewWithRenderer(r *lipgloss.Renderer, ascii bool) *Styles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
 	border := lipgloss.RoundedBorder()
 	s := &Styles{
 		Online:   "●",
@@ -42,10 +60,13 @@ func New(ascii bool) *Styles {
 		Pointer:  "›",
 		Ellipsis: "…",
 		HelpSep:  " • ",
+		Flag:     "⚠",
+		BarCells: []string{"█", "▉", "▊", "▋", "▌", "▍", "▎", "▏"},
 	}
 	if ascii {
 		border = lipgloss.ASCIIBorder()
 		s.Online, s.Offline, s.Pointer, s.Ellipsis, s.HelpSep = "*", "o", ">", "...", " | "
+		s.Flag, s.BarCells = "!", []string{"#"}
 	}
 	// The 16 basic ANSI colours follow the terminal's own palette, so they
 	// read on light and dark backgrounds without asking the terminal for
@@ -55,20 +76,21 @@ func New(ascii bool) *Styles {
 	red := lipgloss.Color("9")
 	green := lipgloss.Color("10")
 
-	s.TitleBar = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Box = lipgloss.NewStyle().Border(border).BorderForeground(dim).Padding(0, 1)
-	s.Pane = lipgloss.NewStyle().Border(border).BorderForeground(dim)
-	s.PaneFocus = lipgloss.NewStyle().Border(border).BorderForeground(accent)
-	s.Heading = lipgloss.NewStyle().Bold(true)
-	s.Label = lipgloss.NewStyle()
-	s.LabelOn = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Selected = lipgloss.NewStyle().Reverse(true)
-	s.Error = lipgloss.NewStyle().Foreground(red)
-	s.Success = lipgloss.NewStyle().Foreground(green)
-	s.Notice = lipgloss.NewStyle().Foreground(accent)
-	s.Muted = lipgloss.NewStyle().Foreground(dim)
-	s.HelpKey = lipgloss.NewStyle().Bold(true)
-	s.StatusBar = lipgloss.NewStyle().Reverse(true)
-	s.Confirm = lipgloss.NewStyle().Bold(true).Foreground(red)
+	s.TitleBar = r.NewStyle().Bold(true).Foreground(accent)
+	s.Box = r.NewStyle().Border(border).BorderForeground(dim).Padding(0, 1)
+	s.Pane = r.NewStyle().Border(border).BorderForeground(dim)
+	s.PaneFocus = r.NewStyle().Border(border).BorderForeground(accent)
+	s.Heading = r.NewStyle().Bold(true)
+	s.Label = r.NewStyle()
+	s.LabelOn = r.NewStyle().Bold(true).Foreground(accent)
+	s.Selected = r.NewStyle().Reverse(true)
+	s.Error = r.NewStyle().Foreground(red)
+	s.Success = r.NewStyle().Foreground(green)
+	s.Notice = r.NewStyle().Foreground(accent)
+	s.Muted = r.NewStyle().Foreground(dim)
+	s.HelpKey = r.NewStyle().Bold(true)
+	s.StatusBar = r.NewStyle().Reverse(true)
+	s.Confirm = r.NewStyle().Bold(true).Foreground(red)
+	s.Cursor = r.NewStyle().Reverse(true).Blink(true)
 	return s
 }

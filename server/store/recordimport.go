@@ -1,0 +1,467 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"jxjy/server/domain"
+	"jxjy/server/xlsximport"
+)
+
+// RecordImportService implements domain.RecordImportService: the unit's
+// 继续教育记录批量申报. The workbook is parsed by xlsximport; the rules that
+// need the database (who the person is, the dictionaries, the hour cap of
+// the year, duplicates) are checked here, for all rows with a handful of
+// queries rather than one per row.
+type RecordImportService struct {
+	db     *DB
+	limits xlsximport.Limits
+	// parsing admits a few workbooks at a time: each may take up to
+	// limits.MaxUnzipped of memory while it is read.
+	parsing chan struct{}
+}
+
+var _ domain.RecordImportService = (*RecordImportService)(nil)
+
+// NewRecordImportService returns the batch import service.
+func NewRecordImportService(db *DB) *RecordImportService {
+	return &RecordImportService{db: db, limits: xlsximport.DefaultLimits(), parsing: make(chan struct{}, maxParsing)}
+}
+
+// maxParsing is how many workbooks one server reads at once; more wait.
+const maxParsing = 2
+
+// importProgressEvery is how often, in rows, checking and storing report.
+const importProgressEvery = 250
+
+// Messages of the batch import.
+const (
+	msgImportNotMember = "该身份证号不是本单位的专业技术人员，请先在“专业技术人员信息维护”中添加"
+	msgImportPending   = "该人员尚未确认为本单位人员，请先在“专业技术人员信息确认”中确认"
+	msgImportExisting  = "已有相同记录（同一人员、培训内容和开始日期），入库时跳过"
+	msgImportRace      = "入库期间有人新增了相同的记录，本次没有保存任何数据，请重新上传"
+)
+
+// ImportTemplate writes the template with the dictionaries' labels.
+func (s *RecordImportService) ImportTemplate(ctx context.Context) ([]byte, error) {
+	if _, err := personnelUnit(ctx); err != nil {
+		return nil, err
+	}
+	d, err := loadImportDicts(ctx, s.db.read)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := xlsximport.Template(&buf, d.choices); err != nil {
+		return nil, fmt.Errorf("store: import template: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ValidateImport checks every row and stores nothing.
+func (s *RecordImportService) ValidateImport(ctx context.Context, up domain.ImportUpload) (domain.ImportReport, error) {
+	p, err := personnelUnit(ctx)
+	if err != nil {
+		return domain.ImportReport{}, err
+	}
+	sheet, err := s.parse(ctx, up)
+	if err != nil {
+		return domain.ImportReport{}, err
+	}
+	checked, err := s.check(ctx, s.db.read, p.User.UnitID, sheet, up.Progress)
+	if err != nil {
+		return domain.ImportReport{}, err
+	}
+	return importReport(up.Name, sheet, checked), nil
+}
+
+// ImportRecords checks the rows again inside the transaction that stores
+// them, so what is stored is exactly what the check saw.
+func (s *RecordImportService) ImportRecords(ctx context.Context, up domain.ImportUpload) (domain.ImportResult, error) {
+	p, err := personnelUnit(ctx)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	sheet, err := s.parse(ctx, up)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	name := importFileName(up.Name)
+	var out domain.ImportResult
+	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+		// Two imports of one unit take turns on PostgreSQL, so the second
+		// sees the first one's records; SQLite has a single writer anyway.
+		if _, err := tx.ExecContext(ctx, `UPDATE units SET version = version WHERE id = $1`, p.User.UnitID); err != nil {
+			return err
+		}
+		checked, err := s.check(ctx, tx, p.User.UnitID, sheet, up.Progress)
+		if err != nil {
+			return err
+		}
+		out = domain.ImportResult{Report: importReport(up.Name, sheet, checked)}
+		total := int64(out.Report.Valid)
+		now := s.db.now()
+		for _, c := range checked {
+			if !c.row.Valid() || c.existing {
+				continue
+			}
+			r := c.row
+			id, err := insertRecord(ctx, tx, now, newRecord{
+				PersonID: c.personID, UnitID: p.User.UnitID, Category: c.category, Form: c.form,
+				Title: r.Title, Organizer: r.Organizer, StartDate: r.StartDate, EndDate: r.EndDate,
+				Hours: r.Hours, Remark: r.Remark, Source: domain.SourceImport, Status: domain.RecordEffective,
+				CreatedBy: p.User.ID,
+			})
+			if errors.Is(err, errDuplicateRecord) {
+				return domain.Errorf(domain.CodeConflict, msgImportRace)
+			}
+			if err != nil {
+				return err
+			}
+			e := s.db.auditBy(p, domain.EntityRecord, id)
+			e.At, e.To = now, string(domain.RecordEffective)
+			e.Comment = fmt.Sprintf("批量申报入库（%s 第%d行）", name, r.Number)
+			if err := insertAudit(ctx, tx, e); err != nil {
+				return err
+			}
+			out.Inserted++
+			if out.Inserted%importProgressEvery == 0 {
+				report(up.Progress, domain.StageStore, int64(out.Inserted), total)
+			}
+		}
+		report(up.Progress, domain.StageStore, int64(out.Inserted), total)
+		return nil
+	})
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	return out, nil
+}
+
+// ImportErrorReport writes the invalid rows with their problems.
+func (s *RecordImportService) ImportErrorReport(ctx context.Context, up domain.ImportUpload) ([]byte, error) {
+	p, err := personnelUnit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sheet, err := s.parse(ctx, up)
+	if err != nil {
+		return nil, err
+	}
+	checked, err := s.check(ctx, s.db.read, p.User.UnitID, sheet, up.Progress)
+	if err != nil {
+		return nil, err
+	}
+	d, err := loadImportDicts(ctx, s.db.read)
+	if err != nil {
+		return nil, err
+	}
+	if importReport(up.Name, sheet, checked).Invalid == 0 {
+		return nil, domain.Errorf(domain.CodeInvalid, "所有行均已通过校验，没有需要修改的行")
+	}
+	var buf bytes.Buffer
+	if err := xlsximport.ErrorReport(&buf, d.choices, sheet.Rows); err != nil {
+		return nil, fmt.Errorf("store: error report: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// report calls progress, if set.
+func report(progress func(domain.ImportProgress), stage domain.ImportStage, done, total int64) {
+	if progress != nil {
+		progress(domain.ImportProgress{Stage: stage, Done: done, Total: total})
+	}
+}
+
+// importFileName is the uploaded name as the audit trail keeps it.
+func importFileName(name string) string {
+	name = strings.TrimSpace(name)
+	if name == "" || !utf8.ValidString(name) {
+		return "未命名文件"
+	}
+	if r := []rune(name); len(r) > domain.MaxAttachmentNameRunes {
+		name = string(r[:domain.MaxAttachmentNameRunes])
+	}
+	return name
+}
+
+// parse reads the upload, within the size limit, and parses it.
+func (s *RecordImportService) parse(ctx context.Context, up domain.ImportUpload) (*xlsximport.Sheet, error) {
+	tooLarge := &domain.Error{Code: domain.CodeTooLarge,
+		Message: fmt.Sprintf("文件超过%s，请删除多余的工作表、图片和格式，或分批导入", domain.FormatBytes(s.limits.MaxBytes))}
+	if up.Size > s.limits.MaxBytes {
+		return nil, tooLarge
+	}
+	if up.Body == nil {
+		return nil, domain.Errorf(domain.CodeInvalid, "请选择要上传的文件")
+	}
+	data, err := io.ReadAll(io.LimitReader(up.Body, s.limits.MaxBytes+1))
+	var overRoute *http.MaxBytesError
+	switch {
+	case errors.As(err, &overRoute) || int64(len(data)) > s.limits.MaxBytes:
+		return nil, tooLarge
+	case err != nil:
+		return nil, domain.Errorf(domain.CodeBadRequest, "文件上传中断，请重试")
+	}
+	select {
+	case s.parsing <- struct{}{}:
+		defer func() { <-s.parsing }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return xlsximport.Parse(data, xlsximport.Options{
+		Today:  s.db.idToday(),
+		Limits: s.limits,
+		Progress: func(n int) {
+			report(up.Progress, domain.StageRead, int64(n), 0)
+		},
+	})
+}
+
+// importDicts are the category and form dictionaries: their labels for the
+// template's drop-downs, and what a cell may say for each code.
+type importDicts struct {
+	choices                    xlsximport.Choices
+	categories, forms          map[string]string // label or code → code
+	categoryLabels, formLabels string            // for messages
+}
+
+func loadImportDicts(ctx context.Context, q rowsQueryer) (importDicts, error) {
+	d := importDicts{categories: map[string]string{}, forms: map[string]string{}}
+	rows, err := q.QueryContext(ctx, `SELECT kind, code, label FROM dict_items WHERE kind IN ($1, $2) ORDER BY kind, sort, code`,
+		domain.DictCategory, domain.DictForm)
+	if err != nil {
+		return d, mapDBError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, code, label string
+		if err := rows.Scan(&kind, &code, &label); err != nil {
+			return d, err
+		}
+		// Cells are compared without spaces and in half-width forms.
+		key := strings.ReplaceAll(domain.NormalizeInput(label), " ", "")
+		if kind == domain.DictCategory {
+			d.choices.Categories = append(d.choices.Categories, label)
+			d.categories[key], d.categories[code] = code, code
+		} else {
+			d.choices.Forms = append(d.choices.Forms, label)
+			d.forms[key], d.forms[code] = code, code
+		}
+	}
+	d.categoryLabels, d.formLabels = strings.Join(d.choices.Categories, "、"), strings.Join(d.choices.Forms, "、")
+	return d, mapDBError(rows.Err())
+}
+
+// checkedRow is a parsed row with what the database says about it.
+type checkedRow struct {
+	row            *xlsximport.Row
+	personID       int64
+	category, form string
+	// existing: the row is valid and its record is already stored.
+	existing bool
+}
+
+// importPerson is one of the unit's persons, confirmed or pending.
+type importPerson struct {
+	id     int64
+	name   string
+	status domain.Affiliation
+}
+
+// recordKey is what makes a record a duplicate (SPEC §5.6).
+type recordKey struct {
+	personID         int64
+	title, startDate string
+}
+
+// check adds to each row the problems only the database can tell, in a
+// fixed number of queries whatever the number of rows.
+func (s *RecordImportService) check(ctx context.Context, q rowsQueryer, unitID int64, sheet *xlsximport.Sheet,
+	progress func(domain.ImportProgress)) ([]checkedRow, error) {
+	d, err := loadImportDicts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	persons, err := unitPersons(ctx, q, unitID)
+	if err != nil {
+		return nil, err
+	}
+	caps, err := dailyCaps(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := existingRecords(ctx, q, unitID, sheet.Rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]checkedRow, len(sheet.Rows))
+	firstRow := map[recordKey]int{}
+	total := int64(len(sheet.Rows))
+	for i := range sheet.Rows {
+		r := &sheet.Rows[i]
+		c := checkedRow{row: r}
+		if r.Category != "" {
+			c.category = d.categories[r.Category]
+			r.Add(xlsximport.FieldCategory, unknownChoice(c.category, "科目类别", d.categoryLabels))
+		}
+		if r.Form != "" {
+			c.form = d.forms[r.Form]
+			r.Add(xlsximport.FieldForm, unknownChoice(c.form, "培训形式", d.formLabels))
+		}
+		if !r.Has(xlsximport.FieldIDNumber) {
+			person, ok := persons[r.IDNumber]
+			switch {
+			case !ok:
+				r.Add(xlsximport.FieldIDNumber, msgImportNotMember)
+			case person.status != domain.AffiliationConfirmed:
+				r.Add(xlsximport.FieldIDNumber, msgImportPending)
+			default:
+				c.personID = person.id
+				if !r.Has(xlsximport.FieldName) && r.Name != removeAllSpaces(person.name) {
+					r.Add(xlsximport.FieldName, fmt.Sprintf("姓名与系统中该身份证号的人员（%s）不一致", person.name))
+				}
+			}
+		}
+		if !r.Has(xlsximport.FieldStart) && !r.Has(xlsximport.FieldEnd) && !r.Has(xlsximport.FieldHours) {
+			limit, ok := caps[domain.RecordYear(r.EndDate)]
+			if !ok {
+				limit = domain.DefaultDailyCap
+			}
+			r.Add(xlsximport.FieldHours, domain.CheckRecordHours(r.Hours, r.StartDate, r.EndDate, limit))
+		}
+		if c.personID != 0 && !r.Has(xlsximport.FieldTitle) && !r.Has(xlsximport.FieldStart) {
+			key := recordKey{c.personID, r.Title, r.StartDate}
+			if first, dup := firstRow[key]; dup {
+				r.Add(xlsximport.FieldTitle, fmt.Sprintf("与第%d行重复（同一人员、培训内容和开始日期）", first))
+			} else {
+				firstRow[key] = r.Number
+			}
+			c.existing = existing[key]
+		}
+		sort.SliceStable(r.Problems, func(a, b int) bool { return r.Problems[a].Field < r.Problems[b].Field })
+		out[i] = c
+		if (i+1)%importProgressEvery == 0 {
+			report(progress, domain.StageValidate, int64(i+1), total)
+		}
+	}
+	report(progress, domain.StageValidate, total, total)
+	return out, nil
+}
+
+func unknownChoice(code, label, choices string) string {
+	if code != "" {
+		return ""
+	}
+	return fmt.Sprintf("%s无效，请从下拉列表选择（%s）", label, choices)
+}
+
+// removeAllSpaces compares names as the parser reads them.
+func removeAllSpaces(s string) string {
+	return strings.Join(strings.Fields(domain.NormalizeInput(s)), "")
+}
+
+// unitPersons are the unit's persons by ID number.
+func unitPersons(ctx context.Context, q rowsQueryer, unitID int64) (map[string]importPerson, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, id_number, name, status FROM persons WHERE unit_id = $1`, unitID)
+	if err != nil {
+		return nil, mapDBError(err)
+	}
+	defer rows.Close()
+	out := map[string]importPerson{}
+	for rows.Next() {
+		var p importPerson
+		var idNumber, status string
+		if err := rows.Scan(&p.id, &idNumber, &p.name, &status); err != nil {
+			return nil, err
+		}
+		p.status = domain.Affiliation(status)
+		out[idNumber] = p
+	}
+	return out, mapDBError(rows.Err())
+}
+
+// dailyCaps is every year's cap from the requirements; a year without one
+// takes domain.DefaultDailyCap.
+func dailyCaps(ctx context.Context, q rowsQueryer) (map[int]domain.Hours, error) {
+	rows, err := q.QueryContext(ctx, `SELECT year, daily_cap_half_hours FROM requirements`)
+	if err != nil {
+		return nil, mapDBError(err)
+	}
+	defer rows.Close()
+	out := map[int]domain.Hours{}
+	for rows.Next() {
+		var year, halfHours int
+		if err := rows.Scan(&year, &halfHours); err != nil {
+			return nil, err
+		}
+		out[year] = domain.Hours(halfHours)
+	}
+	return out, mapDBError(rows.Err())
+}
+
+// existingRecords are the keys of the records the unit's persons already
+// have (rejected ones do not count), within the file's range of start
+// dates.
+func existingRecords(ctx context.Context, q rowsQueryer, unitID int64, rows []xlsximport.Row) (map[recordKey]bool, error) {
+	var from, to string
+	for _, r := range rows {
+		if r.StartDate == "" {
+			continue
+		}
+		if from == "" || r.StartDate < from {
+			from = r.StartDate
+		}
+		if r.StartDate > to {
+			to = r.StartDate
+		}
+	}
+	out := map[recordKey]bool{}
+	if from == "" {
+		return out, nil
+	}
+	res, err := q.QueryContext(ctx, `SELECT r.person_id, r.title, r.start_date FROM records r
+		JOIN persons p ON p.id = r.person_id
+		WHERE p.unit_id = $1 AND r.status <> 'rejected' AND r.start_date BETWEEN $2 AND $3`, unitID, from, to)
+	if err != nil {
+		return nil, mapDBError(err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var k recordKey
+		if err := res.Scan(&k.personID, &k.title, &k.startDate); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, mapDBError(res.Err())
+}
+
+// importReport sums the checked rows up.
+func importReport(fileName string, sheet *xlsximport.Sheet, checked []checkedRow) domain.ImportReport {
+	rep := domain.ImportReport{FileName: fileName, Sheet: sheet.Name, Rows: len(checked), Problems: []domain.ImportProblem{}}
+	for _, c := range checked {
+		r := c.row
+		switch {
+		case !r.Valid():
+			rep.Invalid++
+			for _, p := range r.Problems {
+				rep.Problems = append(rep.Problems, domain.ImportProblem{Row: r.Number, Column: p.Field.Label(), Message: p.Message})
+			}
+		case c.existing:
+			rep.Existing++
+			rep.Problems = append(rep.Problems, domain.ImportProblem{Row: r.Number, Message: msgImportExisting, Existing: true})
+		default:
+			rep.Valid++
+		}
+	}
+	return rep
+}

@@ -1,0 +1,59 @@
+package pane
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"jxjy/server/domain"
+	"jxjy/tui/common"
+	"jxjy/tui/form"
+)
+
+// Outcome is the message line under a screen: busy, a failure, or what
+// was done.
+type Outcome struct {
+	Busy    bool
+	Failure string
+	Success string
+}
+
+// Start marks a call running.
+func (o *Outcome) Start() { *o = Outcome{Busy: true} }
+
+// Done reports success.
+func (o *Outcome) Done(msg string) { *o = Outcome{Success: msg} }
+
+// Failed reports err.
+func (o *Outcome) Failed(err error) { *o = Outcome{Failure: common.ErrorText(err)} }
+
+// Clear empties the line.
+func (o *Outcome) Clear() { *o = Outcome{} }
+
+// FailForm shows err at the form's fields where it names them and the
+// rest on the line; what was typed stays.
+func (o *Outcome) FailForm(f *form.Form, err error) {
+	others := f.SetServerErrors(domain.FieldErrorsOf(err))
+	*o = Outcome{Failure: common.ErrorText(err)}
+	if len(others) > 0 {
+		o.Failure = strings.Join(others, "；")
+	}
+	if bad := f.FirstError(); bad != "" {
+		f.Focus(bad)
+	}
+}
+
+// View wraps the message to w cells.
+func (o Outcome) View(c *common.Common, w int) string {
+	st := c.Styles
+	wrap := lipgloss.NewStyle().Width(max(w, 1))
+	switch {
+	case o.Busy:
+		return st.Notice.Render(c.Busy())
+	case o.Failure != "":
+		return st.Error.Render(wrap.Render(o.Failure))
+	case o.Success != "":
+		return st.Success.Render(wrap.Render(o.Success))
+	}
+	return ""
+}

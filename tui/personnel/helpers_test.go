@@ -1,0 +1,99 @@
+package personnel_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"jxjy/client"
+	"jxjy/server/domain"
+	"jxjy/server/servertest"
+	"jxjy/server/store"
+	"jxjy/tui"
+	"jxjy/tui/common"
+	"jxjy/tui/textwidth"
+	"jxjy/tui/tuitest"
+)
+
+const demoPassword = "Demo@2026"
+
+// start opens the TUI against a real server over db; wrap may replace
+// services (to stage an answer the demo data cannot give).
+func start(t *testing.T, db *store.DB, wrap func(*common.Services)) (*tuitest.Driver, *servertest.Env) {
+	t.Helper()
+	return startWith(t, db, false, wrap)
+}
+
+// startWith is start in the ASCII theme or the Unicode one.
+func startWith(t *testing.T, db *store.DB, ascii bool, wrap func(*common.Services)) (*tuitest.Driver, *servertest.Env) {
+	t.Helper()
+	env := servertest.Start(t, db, false)
+	c := client.New(env.URL, client.Options{RetryWait: 1})
+	s := common.Services{Auth: c, Ref: c, Admin: c, Persons: c, Teachers: c}
+	if wrap != nil {
+		wrap(&s)
+	}
+	return tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL, ASCII: ascii}), env
+}
+
+// apiAs is a client logged in as user, for changes made beside the TUI.
+func apiAs(t *testing.T, env *servertest.Env, user string) *client.Client {
+	t.Helper()
+	c := env.Client()
+	capt, err := c.NewCaptcha(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(t.Context(), domain.LoginRequest{Username: user, Password: demoPassword, CaptchaID: capt.ID, CaptchaCode: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func idOf(first17 string) string { return first17 + string(domain.IDCheckChar(first17)) }
+
+// wrongCheck is the ID number with another check character.
+func wrongCheck(first17 string) string {
+	good := domain.IDCheckChar(first17)
+	if good == '0' {
+		return first17 + "1"
+	}
+	return first17 + "0"
+}
+
+// lineWith is the screen line holding text.
+func lineWith(t *testing.T, d *tuitest.Driver, text string) string {
+	t.Helper()
+	for _, l := range strings.Split(d.View(), "\n") {
+		if strings.Contains(l, text) {
+			return l
+		}
+	}
+	t.Fatalf("no line with %q:\n%s", text, d.View())
+	return ""
+}
+
+// fits checks the screen is exactly 80×24 cells.
+func fits(t *testing.T, d *tuitest.Driver, name string) {
+	t.Helper()
+	lines := strings.Split(d.View(), "\n")
+	if len(lines) != 24 {
+		t.Errorf("%s: %d lines", name, len(lines))
+	}
+	for i, l := range lines {
+		if w := textwidth.Width(l); w != 80 {
+			t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
+		}
+	}
+}
+
+// typeIn types text and presses enter.
+func typeIn(d *tuitest.Driver, values ...string) {
+	for _, v := range values {
+		d.Type(v)
+		d.Press(tea.KeyEnter)
+	}
+}
+
+func clearField(d *tuitest.Driver) { d.Press(tea.KeyCtrlU) }

@@ -1,0 +1,394 @@
+package personnel
+
+import (
+	"context"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"jxjy/server/domain"
+	"jxjy/tui/common"
+	"jxjy/tui/form"
+	"jxjy/tui/table"
+	"jxjy/tui/textwidth"
+)
+
+// profileMode is which screen of 个人信息 shows.
+type profileMode int
+
+const (
+	profileView profileMode = iota
+	profileContact
+	profileSearch
+)
+
+const fieldQuery = "q"
+
+// Profile is the person's 个人信息: the record and its affiliation, the
+// contact fields the person may change, and finding a unit to claim.
+type Profile struct {
+	c       *common.Common
+	km      *keyMap
+	id      common.ScreenID
+	mode    profileMode
+	person  domain.Person
+	loaded  bool
+	ref     domain.Reference
+	contact *form.Form
+	query   *form.Form
+	units   *table.Table
+	found   map[int64]domain.UnitBrief
+	pager   pager
+	asked   string // the query the results answer
+	seq     int
+	// claiming and withdrawing ask "确定…？(y/n)" first.
+	claiming    *domain.UnitBrief
+	withdrawing bool
+	outcome     outcome
+
+	width, height int
+}
+
+type profileLoaded struct{ person domain.Person }
+
+type profileChanged struct {
+	person domain.Person
+	what   string // what the change did, for the message
+}
+
+type unitsFound struct {
+	seq  int
+	page domain.Page[domain.UnitBrief]
+}
+
+// NewProfile builds the module; Init loads the person's record.
+func NewProfile(c *common.Common) common.Component {
+	m := &Profile{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: newPager()}
+	m.units = table.New(c.Styles, c.Keys, "",
+		table.Column{Title: "单位名称", Width: 16, Flex: true}, table.Column{Title: "统一社会信用代码", Width: 18},
+		table.Column{Title: "地区", Width: 6})
+	m.SetSize(58, 17)
+	return m
+}
+
+// Init loads the record and the dictionaries (for the title level).
+func (m *Profile) Init() tea.Cmd {
+	ref := m.c.Services.Ref
+	return tea.Batch(m.load(), common.Call(m.id, func(ctx context.Context) (any, error) {
+		r, err := ref.Reference(ctx)
+		return referenceLoaded{ref: r}, err
+	}))
+}
+
+func (m *Profile) load() tea.Cmd {
+	persons := m.c.Services.Persons
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		p, err := persons.MyPerson(ctx)
+		return profileLoaded{person: p}, err
+	})
+}
+
+// Update handles keys and the answers to this module's calls.
+func (m *Profile) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case m.claiming != nil || m.withdrawing:
+			return m.answer(msg)
+		case m.mode == profileContact:
+			return m.contactKey(msg)
+		case m.mode == profileSearch:
+			return m.searchKey(msg)
+		}
+		return m.viewKey(msg)
+	case common.Result:
+		if msg.To != m.id {
+			return nil
+		}
+		switch v := msg.Value.(type) {
+		case profileLoaded:
+			if msg.Err != nil {
+				m.outcome.failed(msg.Err)
+				return nil
+			}
+			m.person, m.loaded = v.person, true
+		case referenceLoaded:
+			if msg.Err == nil {
+				m.ref = v.ref
+			}
+		case profileChanged:
+			return m.changed(v, msg.Err)
+		case unitsFound:
+			m.unitsDone(v, msg.Err)
+		}
+	}
+	return nil
+}
+
+func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
+	km, st := m.km, m.person.Status
+	switch {
+	case key.Matches(k, km.Reload):
+		return m.load()
+	case !m.loaded || m.outcome.busy:
+	case key.Matches(k, km.Edit):
+		m.openContact()
+	case key.Matches(k, km.Claim) && st == domain.AffiliationNone:
+		m.mode, m.outcome = profileSearch, outcome{}
+		m.query = form.New(m.c.Styles, m.c.Keys, 30,
+			form.Field{Key: fieldQuery, Label: "单位名称或信用代码", Control: form.NewText(m.c.Keys, false, 50)})
+		m.query.SetWidth(m.width)
+		m.units.SetRows(nil)
+		m.units.SetEmpty("输入单位名称或统一社会信用代码后按 enter 查找")
+		m.asked, m.pager = "", newPager()
+	case key.Matches(k, km.Withdraw) && st == domain.AffiliationPending:
+		m.withdrawing, m.outcome = true, outcome{}
+	}
+	return nil
+}
+
+func (m *Profile) openContact() {
+	km := m.c.Keys
+	m.contact = form.New(m.c.Styles, km, 24,
+		form.Field{Key: fieldMobile, Label: "手机号码", Control: form.NewText(km, false, 11), Check: func(_ *form.Form, v string) string {
+			return domain.CheckMobile(strings.TrimSpace(v))
+		}},
+		form.Field{Key: fieldEmail, Label: "电子邮箱", Control: form.NewText(km, false, 100), Check: optional(domain.CheckEmail)},
+	)
+	m.contact.SetValue(fieldMobile, m.person.Mobile)
+	m.contact.SetValue(fieldEmail, m.person.Email)
+	m.contact.SetWidth(m.width)
+	m.mode, m.outcome = profileContact, outcome{}
+}
+
+func (m *Profile) contactKey(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.km.Back):
+		m.mode, m.outcome = profileView, outcome{}
+		return nil
+	case key.Matches(k, m.km.Save):
+	case m.contact.Update(k) != form.Submitted:
+		return nil
+	}
+	if m.outcome.busy || !m.contact.Validate() {
+		return nil
+	}
+	m.outcome.start()
+	u := domain.ContactUpdate{Mobile: m.contact.Value(fieldMobile), Email: m.contact.Value(fieldEmail), Version: m.person.Version}
+	persons := m.c.Services.Persons
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		p, err := persons.UpdateMyContact(ctx, u)
+		return profileChanged{person: p, what: "联系方式已保存"}, err
+	})
+}
+
+func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
+	km := m.km
+	switch {
+	case key.Matches(k, km.Back):
+		m.mode, m.outcome = profileView, outcome{}
+	case k.Type == tea.KeyUp || k.Type == tea.KeyDown:
+		m.units.Update(k)
+	case key.Matches(k, km.PrevPage):
+		if m.pager.prev() {
+			return m.search()
+		}
+	case key.Matches(k, km.NextPage):
+		if m.pager.next() {
+			return m.search()
+		}
+	case key.Matches(k, km.Submit):
+		q := strings.TrimSpace(m.query.Value(fieldQuery))
+		if row, ok := m.units.Selected(); ok && q == m.asked {
+			u := m.found[row.ID]
+			m.claiming = &u
+			return nil
+		}
+		m.pager.offset = 0
+		return m.search()
+	default:
+		m.query.Update(k)
+	}
+	return nil
+}
+
+func (m *Profile) search() tea.Cmd {
+	m.seq++
+	m.asked = strings.TrimSpace(m.query.Value(fieldQuery))
+	seq, persons := m.seq, m.c.Services.Persons
+	q := domain.UnitSearch{Query: m.asked, PageRequest: m.pager.request()}
+	m.units.SetEmpty("查找中" + m.c.Styles.Ellipsis)
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		p, err := persons.SearchUnits(ctx, q)
+		return unitsFound{seq: seq, page: p}, err
+	})
+}
+
+func (m *Profile) unitsDone(v unitsFound, err error) {
+	if v.seq != m.seq {
+		return
+	}
+	if err != nil {
+		m.units.SetEmpty("查找失败，请重试")
+		m.outcome.failed(err)
+		return
+	}
+	m.pager.received(v.page.Total, v.page.Offset)
+	m.found = map[int64]domain.UnitBrief{}
+	rows := make([]table.Row, 0, len(v.page.Items))
+	for _, u := range v.page.Items {
+		m.found[u.ID] = u
+		rows = append(rows, table.Row{ID: u.ID, Cells: []string{u.Name, u.USCC, u.RegionName}})
+	}
+	m.units.SetEmpty("没有找到已通过审核的单位")
+	m.units.SetRows(rows)
+}
+
+// answer takes y or n to the claim or withdrawal question.
+func (m *Profile) answer(k tea.KeyMsg) tea.Cmd {
+	unit, withdrawing := m.claiming, m.withdrawing
+	m.claiming, m.withdrawing = nil, false
+	if !key.Matches(k, m.km.Yes) {
+		return nil
+	}
+	m.outcome.start()
+	persons, version := m.c.Services.Persons, m.person.Version
+	if withdrawing {
+		return common.Call(m.id, func(ctx context.Context) (any, error) {
+			p, err := persons.WithdrawClaim(ctx, domain.Withdrawal{Version: version})
+			return profileChanged{person: p, what: "已撤回加入单位的申请，可重新选择单位"}, err
+		})
+	}
+	u := *unit
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		p, err := persons.ClaimUnit(ctx, domain.Claim{UnitID: u.ID, Version: version})
+		return profileChanged{person: p, what: "已申请加入 " + u.Name + "，请等待单位确认"}, err
+	})
+}
+
+func (m *Profile) changed(v profileChanged, err error) tea.Cmd {
+	if err != nil {
+		if m.mode == profileContact {
+			m.outcome.failForm(m.contact, err)
+			return nil
+		}
+		m.outcome.failed(err)
+		return m.load()
+	}
+	m.person, m.mode = v.person, profileView
+	m.outcome.done(v.what)
+	return nil
+}
+
+// SetSize fits the module into w×h cells.
+func (m *Profile) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.units.SetSize(w, max(h-5, 2))
+	for _, f := range []*form.Form{m.contact, m.query} {
+		if f != nil {
+			f.SetWidth(w)
+		}
+	}
+}
+
+// Typing is true while a field has the keyboard.
+func (m *Profile) Typing() bool {
+	return m.claiming == nil && !m.withdrawing && m.mode != profileView
+}
+
+// Nested keeps esc inside the module while a form or a question shows.
+func (m *Profile) Nested() bool {
+	return m.mode != profileView || m.claiming != nil || m.withdrawing
+}
+
+// statusHint says what the person can do about the affiliation.
+func (m *Profile) statusHint() string {
+	switch m.person.Status {
+	case domain.AffiliationNone:
+		return "您尚未归属任何单位：按 u 查找并申请加入单位。"
+	case domain.AffiliationPending:
+		return "已申请加入 " + m.person.UnitName + "，等待单位确认；按 w 可撤回申请。"
+	}
+	return ""
+}
+
+// View draws the current screen of the module in exactly its size.
+func (m *Profile) View() string {
+	st, w, h := m.c.Styles, m.width, m.height
+	var body string
+	question := ""
+	switch {
+	case m.claiming != nil:
+		question = "确定申请加入 " + m.claiming.Name + "？(y/n)"
+	case m.withdrawing:
+		question = "确定撤回加入 " + m.person.UnitName + " 的申请？(y/n)"
+	}
+	bottom := m.outcome.view(m.c, w, 2)
+	if question != "" {
+		bottom = st.Confirm.Render(textwidth.Truncate(question, w, st.Ellipsis))
+	}
+	switch {
+	case !m.loaded:
+		body = m.outcome.view(m.c, w, 2)
+		if body == "" {
+			body = st.Muted.Render("加载中" + st.Ellipsis)
+		}
+	case m.mode == profileContact:
+		body = st.Heading.Render("修改联系方式") + "\n" + m.contact.View() + "\n\n" + bottom
+	case m.mode == profileSearch:
+		hint := "enter 查找；↑/↓ 选择后再按 enter 申请加入"
+		body = m.query.View() + "\n" + st.Muted.Render(textwidth.Truncate(hint, w, st.Ellipsis)) + "\n" +
+			m.units.View() + "\n" + st.Muted.Render(m.pager.view()) + "\n" + bottom
+	default:
+		p := m.person
+		title := p.Title
+		if p.TitleLevel != "" {
+			title += "（" + dictLabel(m.ref, domain.DictTitleLevel, p.TitleLevel) + "）"
+		}
+		unit := p.UnitName
+		if unit == "" {
+			unit = "无"
+		}
+		body = labelled(m.c, [][2]string{
+			{"姓名", p.Name}, {"身份证号", p.IDNumber}, {"性别", p.Gender + "    出生日期：" + p.BirthDate},
+			{"职称", title}, {"所属单位", unit}, {"归属状态", p.Status.Label()},
+			{"手机号码", p.Mobile}, {"电子邮箱", p.Email},
+		}, w)
+		if hint := m.statusHint(); hint != "" {
+			body += "\n\n" + st.Notice.Render(wrap(hint, w, 3))
+		}
+		body += "\n\n" + bottom
+	}
+	return textwidth.Block(body, w, h)
+}
+
+// ShortHelp lists the keys of the current screen.
+func (m *Profile) ShortHelp() []key.Binding {
+	km := m.km
+	switch {
+	case m.claiming != nil || m.withdrawing:
+		return []key.Binding{withHelp(km.Yes, "y", "确定"), withHelp(km.No, "n", "取消")}
+	case m.mode == profileContact:
+		return []key.Binding{km.Save, km.Next}
+	case m.mode == profileSearch:
+		return []key.Binding{withHelp(km.Submit, "enter", "查找/申请加入"), km.Choose}
+	}
+	out := []key.Binding{withHelp(km.Edit, "e", "修改联系方式")}
+	switch m.person.Status {
+	case domain.AffiliationNone:
+		out = append(out, km.Claim)
+	case domain.AffiliationPending:
+		out = append(out, km.Withdraw)
+	}
+	return out
+}
+
+// FullHelp adds reloading and navigation.
+func (m *Profile) FullHelp() [][]key.Binding {
+	km := m.km
+	if m.mode == profileView {
+		return [][]key.Binding{m.ShortHelp(), {km.Reload}}
+	}
+	return [][]key.Binding{m.ShortHelp(), {km.PrevPage, km.NextPage, withHelp(km.Back, "esc", "返回")}}
+}

@@ -1,0 +1,240 @@
+package personnel
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"jxjy/server/domain"
+	"jxjy/tui/common"
+	"jxjy/tui/form"
+	"jxjy/tui/styles"
+	"jxjy/tui/textwidth"
+)
+
+// outcome is the message line under a list or form: busy, the failure, or
+// what was done.
+type outcome struct {
+	busy    bool
+	failure string
+	success string
+}
+
+func (o *outcome) start()           { *o = outcome{busy: true} }
+func (o *outcome) done(msg string)  { *o = outcome{success: msg} }
+func (o *outcome) failed(err error) { *o = outcome{failure: common.ErrorText(err)} }
+
+// failForm shows err at the form's fields where it names them, and the
+// rest in the failure line; what was typed stays.
+func (o *outcome) failForm(f *form.Form, err error) {
+	others := f.SetServerErrors(domain.FieldErrorsOf(err))
+	*o = outcome{failure: common.ErrorText(err)}
+	if len(others) > 0 {
+		o.failure = strings.Join(others, "；")
+	}
+	if bad := f.FirstError(); bad != "" {
+		f.Focus(bad)
+	}
+}
+
+// view wraps the message to w cells, at most rows lines.
+func (o *outcome) view(c *common.Common, w, rows int) string {
+	st := c.Styles
+	var text string
+	var style lipgloss.Style
+	switch {
+	case o.busy:
+		return st.Notice.Render(c.Busy())
+	case o.failure != "":
+		text, style = o.failure, st.Error
+	case o.success != "":
+		text, style = o.success, st.Success
+	default:
+		return ""
+	}
+	lines := strings.Split(wrap(text, max(w, 1), rows+1), "\n")
+	if len(lines) > rows {
+		lines = lines[:rows]
+		lines[rows-1] = textwidth.Truncate(lines[rows-1], w-textwidth.Width(st.Ellipsis), "") + st.Ellipsis
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrap breaks s into at most rows lines of w cells.
+func wrap(s string, w, rows int) string {
+	var lines []string
+	line := ""
+	for _, r := range s {
+		if textwidth.Width(line+string(r)) > w {
+			lines = append(lines, line)
+			line = ""
+		}
+		line += string(r)
+	}
+	lines = append(lines, line)
+	if len(lines) > rows {
+		lines = lines[:rows]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// window shows h lines of a form, scrolled so the focused field (the line
+// starting with the pointer) and a few lines under it (a picker's
+// choices, a wrapped error) are in view.
+type window struct{ top int }
+
+func (w *window) view(st *styles.Styles, body string, h int) string {
+	lines := strings.Split(body, "\n")
+	if h <= 0 {
+		return ""
+	}
+	focus := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, st.Pointer+" ") {
+			focus = i
+			break
+		}
+	}
+	tail := min(5, len(lines)-1-focus)
+	if focus < w.top {
+		w.top = focus
+	}
+	if focus+tail >= w.top+h {
+		w.top = focus + tail - h + 1
+	}
+	w.top = max(min(w.top, len(lines)-h), 0)
+	return strings.Join(lines[w.top:min(w.top+h, len(lines))], "\n")
+}
+
+// checkbox is a yes/no form control toggled with space.
+type checkbox struct {
+	label   string
+	on      bool
+	focused bool
+	width   int
+	st      *styles.Styles
+}
+
+func newCheckbox(st *styles.Styles, label string) *checkbox { return &checkbox{label: label, st: st} }
+
+var toggleKey = key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "勾选"))
+
+func (c *checkbox) Focus() { c.focused = true }
+func (c *checkbox) Blur()  { c.focused = false }
+
+func (c *checkbox) HandleKey(k tea.KeyMsg) bool {
+	if key.Matches(k, toggleKey) {
+		c.on = !c.on
+		return true
+	}
+	return false
+}
+
+func (c *checkbox) Value() string {
+	if c.on {
+		return "1"
+	}
+	return ""
+}
+
+func (c *checkbox) SetValue(v string) { c.on = v != "" }
+func (c *checkbox) SetWidth(w int)    { c.width = w }
+
+func (c *checkbox) View() string {
+	box := "[ ] "
+	if c.on {
+		box = "[x] "
+	}
+	text := textwidth.Truncate(box+c.label, c.width, c.st.Ellipsis)
+	if c.focused {
+		return c.st.LabelOn.Render(text)
+	}
+	return text
+}
+
+// derived is a read-only form row computed from other fields (gender and
+// birth date from the ID number): shown, never typed.
+type derived struct {
+	value func() string
+	width int
+	st    *styles.Styles
+}
+
+func (d *derived) Focus()                    {}
+func (d *derived) Blur()                     {}
+func (d *derived) HandleKey(tea.KeyMsg) bool { return false }
+func (d *derived) Value() string             { return d.value() }
+func (d *derived) SetValue(string)           {}
+func (d *derived) SetWidth(w int)            { d.width = w }
+func (d *derived) View() string {
+	return d.st.Muted.Render(textwidth.Truncate(d.value(), d.width, d.st.Ellipsis))
+}
+
+// idFacts is what an ID number says of its holder, for the read-only
+// 性别/出生日期 row: nothing to type, it follows the ID number.
+func idFacts(id string) string {
+	id = domain.NormalizeIDNumber(id)
+	if id == "" {
+		return "（根据身份证号自动生成）"
+	}
+	info, msg := domain.ParseIDNumber(id, time.Now())
+	if msg != "" {
+		return "（身份证号有效后自动生成）"
+	}
+	return info.Gender + "  " + info.Birth.Format(domain.DateLayout)
+}
+
+// pager is the server-side page a list shows: a page holds more rows than
+// the screen, which scrolls within it; pgup and pgdn fetch the neighbours.
+type pager struct {
+	limit, offset, total int
+}
+
+func newPager() pager { return pager{limit: domain.DefaultPageSize} }
+
+func (p *pager) request() domain.PageRequest {
+	return domain.PageRequest{Limit: p.limit, Offset: p.offset}
+}
+
+// next and prev move a page and report whether there was one.
+func (p *pager) next() bool {
+	if p.offset+p.limit >= p.total {
+		return false
+	}
+	p.offset += p.limit
+	return true
+}
+
+func (p *pager) prev() bool {
+	if p.offset == 0 {
+		return false
+	}
+	p.offset = max(p.offset-p.limit, 0)
+	return true
+}
+
+// received takes the page the server answered; an empty page past the end
+// (rows removed meanwhile) steps back to the last page that has rows.
+func (p *pager) received(total, offset int) (again bool) {
+	p.total, p.offset = total, offset
+	if offset > 0 && offset >= total {
+		p.offset = max((total-1)/max(p.limit, 1)*p.limit, 0)
+		return true
+	}
+	return false
+}
+
+func (p *pager) view() string {
+	if p.total == 0 {
+		return "共 0 条"
+	}
+	pages := (p.total + p.limit - 1) / p.limit
+	return "第 " + strconv.Itoa(p.offset/p.limit+1) + "/" + strconv.Itoa(pages) + " 页  共 " + strconv.Itoa(p.total) + " 条"
+}

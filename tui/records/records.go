@@ -1,0 +1,272 @@
+// Package records holds the screens of continuing-education records: the
+// unit's 继续教育记录申报 and 继续教育记录认定, the person's 学时申报 and
+// 我的学时, the institution's 学时申报 and 申报查询.
+package records
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+
+	"jxjy/server/domain"
+	"jxjy/tui/common"
+	"jxjy/tui/keys"
+	"jxjy/tui/table"
+	"jxjy/tui/textwidth"
+)
+
+// Module keys, as domain.MenuFor names them.
+const (
+	ModuleDeclare            = "record.declare"
+	ModuleReview             = "record.review"
+	ModulePersonDeclare      = "person.declare"
+	ModuleHours              = "person.hours"
+	ModuleInstitutionDeclare = "institution.declare"
+	ModuleInstitutionQuery   = "institution.query"
+)
+
+// NewDeclare is 继续教育记录申报: the unit's own declarations.
+func NewDeclare(c *common.Common) common.Component { return newList(c, unitDeclare) }
+
+// NewReview is 继续教育记录认定: submissions awaiting the unit's review.
+func NewReview(c *common.Common) common.Component { return newList(c, unitReview) }
+
+// NewPersonDeclare is the person's 学时申报.
+func NewPersonDeclare(c *common.Common) common.Component { return newList(c, personDeclare) }
+
+// NewInstitutionDeclare is the institution's 学时申报.
+func NewInstitutionDeclare(c *common.Common) common.Component {
+	return newList(c, institutionDeclare)
+}
+
+// NewInstitutionQuery is 申报查询: the institution's submissions with
+// their status and the units' comments.
+func NewInstitutionQuery(c *common.Common) common.Component { return newList(c, institutionQuery) }
+
+// mode is what one list module shows and lets the operator do.
+type mode struct {
+	role    domain.Role
+	source  domain.RecordSource // the list's fixed source, "" for any
+	status  domain.RecordStatus // the list's fixed status, "" for any
+	declare bool                // 添加, 修改, 删除 and the role's transition
+	review  bool                // 审核 and 批量审核
+	empty   string
+	// statuses and sources are the filter's choices ("" = 全部 first).
+	statuses []domain.RecordStatus
+	sources  []domain.RecordSource
+	columns  func(r domain.Record) []string
+	titles   []table.Column
+}
+
+var submittedStatuses = []domain.RecordStatus{"", domain.RecordDraft, domain.RecordSubmitted,
+	domain.RecordReturned, domain.RecordEffective, domain.RecordRejected}
+
+var (
+	unitDeclare = mode{
+		role: domain.RoleUnit, source: domain.SourceUnit, declare: true,
+		empty:    "暂无单位申报的记录，按 n 添加培训记录",
+		statuses: []domain.RecordStatus{"", domain.RecordDraft, domain.RecordEffective},
+		titles: []table.Column{{Title: "姓名", Width: 6}, {Title: "培训内容", Width: 8, Flex: true},
+			{Title: "学时", Width: 4}, {Title: "结束日期", Width: 10}, {Title: "状态", Width: 6}},
+		columns: func(r domain.Record) []string {
+			return []string{r.PersonName, r.Title, r.Hours.String(), r.EndDate, r.Status.Label()}
+		},
+	}
+	unitReview = mode{
+		role: domain.RoleUnit, status: domain.RecordSubmitted, review: true,
+		empty:   "没有待认定的记录",
+		sources: []domain.RecordSource{"", domain.SourcePerson, domain.SourceInstitution},
+		titles: []table.Column{{Title: "姓名", Width: 6}, {Title: "培训内容", Width: 8, Flex: true},
+			{Title: "学时", Width: 4}, {Title: "来源", Width: 8}},
+		columns: func(r domain.Record) []string {
+			return []string{r.PersonName, r.Title, r.Hours.String(), r.Source.Label()}
+		},
+	}
+	personDeclare = mode{
+		role: domain.RolePerson, source: domain.SourcePerson, declare: true,
+		empty:    "暂无本人申报的记录，按 n 申报学时",
+		statuses: submittedStatuses,
+		titles: []table.Column{{Title: "培训内容", Width: 8, Flex: true}, {Title: "学时", Width: 4},
+			{Title: "结束日期", Width: 10}, {Title: "状态", Width: 12}},
+		columns: func(r domain.Record) []string {
+			return []string{r.Title, r.Hours.String(), r.EndDate, r.Status.Label()}
+		},
+	}
+	institutionDeclare = mode{
+		role: domain.RoleInstitution, source: domain.SourceInstitution, declare: true,
+		empty:    "暂无本机构申报的记录，按 n 申报学时",
+		statuses: submittedStatuses,
+		titles: []table.Column{{Title: "姓名", Width: 6}, {Title: "培训内容", Width: 8, Flex: true},
+			{Title: "学时", Width: 4}, {Title: "结束日期", Width: 10}, {Title: "状态", Width: 12}},
+		columns: func(r domain.Record) []string {
+			return []string{r.PersonName, r.Title, r.Hours.String(), r.EndDate, r.Status.Label()}
+		},
+	}
+	institutionQuery = mode{
+		role: domain.RoleInstitution, source: domain.SourceInstitution,
+		empty:    "暂无申报记录",
+		statuses: submittedStatuses,
+		titles: []table.Column{{Title: "姓名", Width: 6}, {Title: "培训内容", Width: 8, Flex: true},
+			{Title: "状态", Width: 12}, {Title: "审核意见", Width: 8, Flex: true}},
+		columns: func(r domain.Record) []string {
+			return []string{r.PersonName, r.Title, r.Status.Label(), r.ReviewComment}
+		},
+	}
+)
+
+// keyMap is the keys of these screens. Lists and details have no text
+// field focused, so their actions are letters, as on the menu.
+type keyMap struct {
+	*keys.KeyMap
+	Add, Edit, Detail, Filter  key.Binding
+	Confirm, Submit, Delete    key.Binding
+	Review, Batch              key.Binding
+	PrevPage, NextPage, Switch key.Binding
+}
+
+func newKeyMap(km *keys.KeyMap) *keyMap {
+	return &keyMap{
+		KeyMap:   km,
+		Add:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "添加")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "修改")),
+		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "详情")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "筛选")),
+		Confirm:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "确认")),
+		Submit:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "送审")),
+		Delete:   key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "删除")),
+		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "审核")),
+		Batch:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "批量审核")),
+		PrevPage: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "上一页")),
+		NextPage: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "下一页")),
+		Switch:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "切换年度/记录")),
+	}
+}
+
+// chinaTime is the zone of dates and times on screen and of "today".
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// today is the date in China, as the server's rules read it.
+func today() time.Time {
+	y, m, d := time.Now().In(chinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// outcome is the line under a screen: busy, a failure or what was done.
+type outcome struct {
+	busy    bool
+	failure string
+	success string
+}
+
+func (o *outcome) start()           { *o = outcome{busy: true} }
+func (o *outcome) done(msg string)  { *o = outcome{success: msg} }
+func (o *outcome) failed(err error) { *o = outcome{failure: common.ErrorText(err)} }
+
+// view wraps the message to w cells, at most rows lines.
+func (o *outcome) view(c *common.Common, w, rows int) string {
+	st := c.Styles
+	var text string
+	var style lipgloss.Style
+	switch {
+	case o.busy:
+		return st.Notice.Render(c.Busy())
+	case o.failure != "":
+		text, style = o.failure, st.Error
+	case o.success != "":
+		text, style = o.success, st.Success
+	default:
+		return ""
+	}
+	return paragraph(c, text, style, w, rows)
+}
+
+// paragraph wraps plain text to w cells, at most rows lines (the last one
+// cut with an ellipsis), each line in style.
+func paragraph(c *common.Common, text string, style lipgloss.Style, w, rows int) string {
+	lines := strings.Split(lipgloss.NewStyle().Width(max(w, 1)).Render(text), "\n")
+	if len(lines) > rows {
+		lines = lines[:rows]
+		lines[rows-1] = textwidth.Truncate(strings.TrimRight(lines[rows-1], " "), w-textwidth.Width(c.Styles.Ellipsis), "") + c.Styles.Ellipsis
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(strings.TrimRight(l, " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// pager is the server-side page a list shows: a page holds more rows than
+// the screen, which scrolls within it; pgup and pgdn fetch the neighbours.
+type pager struct {
+	limit, offset, total int
+}
+
+func newPager() pager { return pager{limit: domain.DefaultPageSize} }
+
+func (p *pager) request() domain.PageRequest {
+	return domain.PageRequest{Limit: p.limit, Offset: p.offset}
+}
+
+// next and prev move a page and report whether there was one.
+func (p *pager) next() bool {
+	if p.offset+p.limit >= p.total {
+		return false
+	}
+	p.offset += p.limit
+	return true
+}
+
+func (p *pager) prev() bool {
+	if p.offset == 0 {
+		return false
+	}
+	p.offset = max(p.offset-p.limit, 0)
+	return true
+}
+
+// received takes the page the server answered; an empty page past the end
+// (records removed meanwhile) steps back to the last page that has rows.
+func (p *pager) received(total, offset int) (again bool) {
+	p.total, p.offset = total, offset
+	if offset > 0 && offset >= total {
+		p.offset = max((total-1)/max(p.limit, 1)*p.limit, 0)
+		return true
+	}
+	return false
+}
+
+func (p *pager) view() string {
+	if p.total == 0 {
+		return "共 0 条"
+	}
+	pages := (p.total + p.limit - 1) / p.limit
+	return "第 " + strconv.Itoa(p.offset/p.limit+1) + "/" + strconv.Itoa(pages) + " 页  共 " + strconv.Itoa(p.total) + " 条"
+}
+
+// dictLabel names a dictionary code, or shows the code when unknown.
+func dictLabel(ref domain.Reference, kind, code string) string {
+	for _, it := range ref.Dictionaries[kind] {
+		if it.Code == code {
+			return it.Label
+		}
+	}
+	return code
+}
+
+// categoryLabel names a category without the reference data at hand.
+func categoryLabel(code string) string {
+	switch code {
+	case domain.CategoryPublic:
+		return "公需科目"
+	case domain.CategoryProfessional:
+		return "专业科目"
+	case domain.CategoryElective:
+		return "选修科目"
+	}
+	return code
+}
+
+// statusLabel names a record state for the history panel.
+func statusLabel(s string) string { return domain.RecordStatus(s).Label() }

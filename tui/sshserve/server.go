@@ -1,0 +1,430 @@
+// Package sshserve serves the terminal UI over SSH (jxjy ssh), for
+// operators in county offices who work from an SSH client: every session
+// runs its own UI with its own client and its own jxjy login, and each SSH
+// user has an inbox and an outbox on the server reachable with scp and
+// sftp over the same port, since the UI's file screens run on the server,
+// not beside the operator's files.
+package sshserve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	"github.com/charmbracelet/wish/scp"
+	gossh "golang.org/x/crypto/ssh"
+
+	"jxjy/tui"
+	"jxjy/tui/common"
+	"jxjy/tui/screen"
+)
+
+// Config is one SSH server.
+type Config struct {
+	// ServerURL is the jxjy server each session's client talks to.
+	ServerURL string
+	// Services builds the services of one session: a new client each
+	// call, so sessions never share a login.
+	Services func() common.Services
+	// HostKeyPath is the server's ed25519 key, made on first start.
+	HostKeyPath string
+	// FilesDir holds a folder per SSH user with inbox/ and outbox/.
+	FilesDir string
+
+	Auth               AuthMode
+	PasswordFile       string // AuthPassword: name:bcrypt lines
+	AuthorizedKeysFile string // AuthKeys: keys named by their comment
+
+	// IdleTimeout ends a session with no keystroke for that long.
+	IdleTimeout time.Duration
+	// MaxSessions caps simultaneous UI sessions (file transfers aside).
+	MaxSessions int
+	// ConnectionsPerMinute caps new connections from one IP address.
+	ConnectionsPerMinute int
+	// PublicHost is the host (optionally host:port) shown in scp commands;
+	// empty for the address each client connected to.
+	PublicHost string
+	// ASCII is the default theme; a client may set JXJY_ASCII=1 or 0.
+	ASCII  bool
+	Logger *slog.Logger
+}
+
+// idleGrace lets a session's own idle timeout, which says goodbye, come
+// before the connection's, which just cuts.
+const idleGrace = time.Minute
+
+var (
+	errIdle     = errors.New("idle")
+	errShutdown = errors.New("shutdown")
+)
+
+// Server is a running SSH server.
+type Server struct {
+	cfg     Config
+	ssh     *ssh.Server
+	limiter *rateLimiter
+	log     *slog.Logger
+	lastID  atomic.Uint64
+
+	mu       sync.Mutex
+	sessions map[*uiSession]struct{}
+	closing  bool
+}
+
+type uiSession struct{ end context.CancelCauseFunc }
+
+// New checks cfg and prepares the server; the host key is made here if
+// missing.
+func New(cfg Config) (*Server, error) {
+	if cfg.Services == nil || cfg.FilesDir == "" || cfg.HostKeyPath == "" {
+		return nil, errors.New("sshserve: Services, FilesDir and HostKeyPath are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{
+		cfg:      cfg,
+		limiter:  newRateLimiter(cfg.ConnectionsPerMinute, time.Minute),
+		log:      cfg.Logger,
+		sessions: map[*uiSession]struct{}{},
+	}
+	files := scpHandler{files: cfg.FilesDir}
+	opts := []ssh.Option{
+		wish.WithHostKeyPath(cfg.HostKeyPath),
+		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }, scp.Middleware(files, files), awaitSCPAcks),
+		wish.WithSubsystem("sftp", serveSFTP(cfg.FilesDir, s.sessionLog)),
+		ssh.WrapConn(s.admitConn),
+	}
+	if cfg.IdleTimeout > 0 {
+		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout+idleGrace))
+	}
+	auth, err := s.authOption()
+	if err != nil {
+		return nil, err
+	}
+	srv, err := wish.NewServer(append(opts, auth)...)
+	if err != nil {
+		return nil, fmt.Errorf("SSH 主机密钥 %s: %w", cfg.HostKeyPath, err)
+	}
+	s.ssh = srv
+	return s, nil
+}
+
+func (s *Server) authOption() (ssh.Option, error) {
+	switch s.cfg.Auth {
+	case AuthPassword:
+		if _, err := readPasswords(s.cfg.PasswordFile); err != nil {
+			return nil, fmt.Errorf("SSH 密码文件: %w", err)
+		}
+		return wish.WithPasswordAuth(func(ctx ssh.Context, password string) bool {
+			ok, err := checkPassword(s.cfg.PasswordFile, ctx.User(), password)
+			s.noteAuth(ctx, "password", ok, err)
+			return ok
+		}), nil
+	case AuthKeys:
+		if _, err := os.Stat(s.cfg.AuthorizedKeysFile); err != nil {
+			return nil, fmt.Errorf("SSH 公钥文件: %w", err)
+		}
+		return wish.WithPublicKeyAuth(func(ctx ssh.Context, key ssh.PublicKey) bool {
+			ok, err := keyAllowed(s.cfg.AuthorizedKeysFile, ctx.User(), key)
+			s.noteAuth(ctx, "publickey", ok, err)
+			return ok
+		}), nil
+	case AuthOpen:
+		s.log.Warn("ssh: open mode, anyone reaching the port gets the login screen and the file folder of the name they give")
+		return func(srv *ssh.Server) error {
+			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
+				return &gossh.ServerConfig{
+					NoClientAuth: true,
+					NoClientAuthCallback: func(c gossh.ConnMetadata) (*gossh.Permissions, error) {
+						if !ValidName(c.User()) {
+							s.log.Warn("ssh auth refused", "user", c.User(), "remote", c.RemoteAddr().String(), "why", "invalid name")
+							return nil, errDenied
+						}
+						return &gossh.Permissions{}, nil
+					},
+				}
+			}
+			return nil
+		}, nil
+	}
+	return nil, fmt.Errorf("sshserve: unknown auth mode %q", s.cfg.Auth)
+}
+
+func (s *Server) noteAuth(ctx ssh.Context, method string, ok bool, err error) {
+	switch {
+	case err != nil:
+		s.log.Error("ssh auth", "method", method, "user", ctx.User(), "remote", ctx.RemoteAddr().String(), "err", err)
+	case !ok:
+		s.log.Warn("ssh auth failed", "method", method, "user", ctx.User(), "remote", ctx.RemoteAddr().String())
+	}
+}
+
+// admitConn turns away connections while closing and those over the
+// per-address rate.
+func (s *Server) admitConn(_ ssh.Context, conn net.Conn) net.Conn {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		return nil
+	}
+	if !s.limiter.allow(conn.RemoteAddr()) {
+		s.log.Warn("ssh connection refused", "remote", conn.RemoteAddr().String(), "why", "rate limit")
+		return nil
+	}
+	return conn
+}
+
+// Serve accepts connections on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.ssh.Serve(l)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown ends every UI session politely (the operator's terminal is
+// restored and told why), stops accepting connections and waits for the
+// rest, file transfers included, until ctx ends; then it cuts them.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for ss := range s.sessions {
+		ss.end(errShutdown)
+	}
+	s.mu.Unlock()
+	err := s.ssh.Shutdown(ctx)
+	if err != nil {
+		_ = s.ssh.Close()
+	}
+	return err
+}
+
+// sessionLog is the logger of one session: every line carries its id,
+// user and address.
+func (s *Server) sessionLog(sess ssh.Session) *slog.Logger {
+	return s.log.With("session", s.lastID.Add(1), "user", sess.User(), "remote", sess.RemoteAddr().String())
+}
+
+// handle is every session that is not a file transfer.
+func (s *Server) handle(sess ssh.Session) {
+	log := s.sessionLog(sess)
+	if len(sess.Command()) > 0 {
+		log.Warn("ssh command refused", "command", sess.RawCommand())
+		wish.Fatalln(sess, "本服务只提供终端界面（ssh -p 端口 用户名@主机）和文件传输（scp、sftp）。")
+		return
+	}
+	pty, windows, ok := sess.Pty()
+	if !ok {
+		wish.Fatalln(sess, "请在交互式终端中连接（ssh -t）。")
+		return
+	}
+	ctx, end := context.WithCancelCause(sess.Context())
+	defer end(nil)
+	ui, admitted := s.admit(end)
+	if !admitted {
+		log.Warn("ssh session refused", "why", "too many sessions", "max", s.cfg.MaxSessions)
+		wish.Fatalln(sess, "当前连接的会话数已达上限（"+strconv.Itoa(s.cfg.MaxSessions)+"），请稍后再试。")
+		return
+	}
+	defer s.release(ui)
+	a, err := userArea(s.cfg.FilesDir, sess.User())
+	if err != nil {
+		log.Error("ssh session", "err", err)
+		wish.Fatalln(sess, "无法准备文件夹，请联系管理员。")
+		return
+	}
+
+	in := &activityReader{r: sess}
+	in.touch()
+	if s.cfg.IdleTimeout > 0 {
+		stop := watchIdle(in, s.cfg.IdleTimeout, func() { end(errIdle) })
+		defer stop()
+	}
+	// The pty request's own size is the first in the channel.
+	size := <-windows
+	sizes := make(chan screen.Size, 1)
+	go followWindows(ctx, windows, sizes)
+	out := &countingWriter{w: sess}
+	profile := colorprofile.Env(sess.Environ())
+	host, port := s.publicAddr(sess)
+	opts := tui.Options{
+		Services:  s.cfg.Services(),
+		ASCII:     asciiFor(sess.Environ(), s.cfg.ASCII),
+		ServerURL: s.cfg.ServerURL,
+		Renderer:  screen.Renderer(),
+		Files: common.Files{
+			Mode: common.SSHFiles, Root: a.dir,
+			SSHUser: sess.User(), SSHHost: host, SSHPort: port,
+		},
+		Terminal: &screen.Terminal{
+			In: in, Out: out, Profile: profile,
+			Width: size.Width, Height: size.Height, Resized: sizes,
+		},
+	}
+	start := time.Now()
+	log.Info("ssh session start", "term", pty.Term, "width", size.Width, "height", size.Height, "colors", profile.String())
+	runErr := tui.Run(ctx, opts)
+
+	reason := "quit"
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errIdle):
+		reason = "idle"
+		fmt.Fprintf(sess, "\r\n空闲超过 %s，会话已结束。\r\n", s.cfg.IdleTimeout)
+	case errors.Is(cause, errShutdown):
+		reason = "shutdown"
+		fmt.Fprint(sess, "\r\n服务器正在停机维护，会话已结束，请稍后重新连接。\r\n")
+	case ctx.Err() != nil:
+		reason = "disconnected"
+	case runErr != nil:
+		reason = "error"
+	}
+	attrs := []any{"reason", reason, "duration", time.Since(start).Round(time.Millisecond).String(),
+		"bytes_out", out.n.Load(), "bytes_in", in.n.Load()}
+	if runErr != nil && reason == "error" {
+		attrs = append(attrs, "err", runErr)
+	}
+	log.Info("ssh session end", attrs...)
+	_ = sess.Exit(0)
+}
+
+// admit counts a UI session in, unless the server is full or closing.
+func (s *Server) admit(end context.CancelCauseFunc) (*uiSession, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing || (s.cfg.MaxSessions > 0 && len(s.sessions) >= s.cfg.MaxSessions) {
+		return nil, false
+	}
+	ui := &uiSession{end: end}
+	s.sessions[ui] = struct{}{}
+	return ui, true
+}
+
+func (s *Server) release(ui *uiSession) {
+	s.mu.Lock()
+	delete(s.sessions, ui)
+	s.mu.Unlock()
+}
+
+// Sessions is the number of UI sessions running.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// publicAddr is the host and port the operator reaches this server on.
+func (s *Server) publicAddr(sess ssh.Session) (string, int) {
+	local, localPort, _ := net.SplitHostPort(sess.LocalAddr().String())
+	port, _ := strconv.Atoi(localPort)
+	if s.cfg.PublicHost == "" {
+		return local, port
+	}
+	if h, p, err := net.SplitHostPort(s.cfg.PublicHost); err == nil {
+		if n, err := strconv.Atoi(p); err == nil {
+			return h, n
+		}
+	}
+	return s.cfg.PublicHost, port
+}
+
+// asciiFor reads JXJY_ASCII from the client's environment (ssh -o
+// SetEnv=JXJY_ASCII=1), else def.
+func asciiFor(env []string, def bool) bool {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "JXJY_ASCII="); ok {
+			if b, err := strconv.ParseBool(v); err == nil {
+				return b
+			}
+		}
+	}
+	return def
+}
+
+// followWindows passes the client's window changes on; a size not yet
+// read is replaced by the newer one.
+func followWindows(ctx context.Context, windows <-chan ssh.Window, sizes chan screen.Size) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case w, ok := <-windows:
+			if !ok {
+				return
+			}
+			select {
+			case <-sizes:
+			default:
+			}
+			sizes <- screen.Size{Width: w.Width, Height: w.Height}
+		}
+	}
+}
+
+// activityReader is the session's input, noting when a key last came.
+type activityReader struct {
+	r    io.Reader
+	n    atomic.Int64
+	last atomic.Int64 // unix nanoseconds
+}
+
+func (a *activityReader) touch() { a.last.Store(time.Now().UnixNano()) }
+
+func (a *activityReader) Read(p []byte) (int, error) {
+	n, err := a.r.Read(p)
+	if n > 0 {
+		a.n.Add(int64(n))
+		a.touch()
+	}
+	return n, err
+}
+
+// watchIdle calls expire once in has been quiet for timeout; the returned
+// func stops watching.
+func watchIdle(in *activityReader, timeout time.Duration, expire func()) (stop func()) {
+	var t *time.Timer
+	var mu sync.Mutex
+	check := func() {
+		quiet := time.Since(time.Unix(0, in.last.Load()))
+		if quiet >= timeout {
+			expire()
+			return
+		}
+		mu.Lock()
+		t.Reset(timeout - quiet)
+		mu.Unlock()
+	}
+	mu.Lock()
+	t = time.AfterFunc(timeout, check)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		t.Stop()
+		mu.Unlock()
+	}
+}
+
+type countingWriter struct {
+	w io.Writer
+	n atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}
