@@ -229,3 +229,27 @@ func TestBatchImportOverSSH(t *testing.T) {
 		d.MustSee("无法打开：只能访问本人的 inbox 和")
 	})
 }
+
+// Over SSH the picker opened with nothing typed starts in the inbox, not
+// in the server process's own folder (which the operator may not see).
+func TestBatchImportPickerStartsInTheInboxOverSSH(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		root := t.TempDir()
+		for _, dir := range []string{common.InboxName, common.OutboxName} {
+			if err := os.Mkdir(filepath.Join(root, dir), 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sample(t, filepath.Join(root, common.InboxName), 5)
+		env := servertest.Start(t, db, false)
+		c := client.New(env.URL, client.Options{RetryWait: 1})
+		d := tuitest.New(t, tui.Options{Services: common.Services{Auth: c, Ref: c, Admin: c, RecordImport: c}, ServerURL: env.URL,
+			Files: common.Files{Mode: common.SSHFiles, Root: root, SSHUser: "clerk", SSHHost: "jxjy.example", SSHPort: 2222}})
+		d.Login(store.DemoUnit, store.DemoPassword)
+		d.OpenModule("继续教育记录批量申报")
+		d.Type("u")
+		d.Press(tea.KeyTab)
+		d.MustSee("名单.xlsx")
+		d.MustNotSee("只能访问本人")
+	})
+}

@@ -242,6 +242,10 @@ func (m *Model) pathForm(label, value string) *form.Form {
 // far, if there is one, else the inbox.
 func (m *Model) browseDir() string {
 	typed := m.resolve(m.path.Value(fieldPath), m.c.Files.InboxDir())
+	if typed == "" {
+		// Nothing typed: "." would be the server's folder over SSH.
+		return m.c.Files.InboxDir()
+	}
 	for _, dir := range []string{typed, filepath.Dir(typed)} {
 		if info, err := os.Stat(dir); err == nil && info.IsDir() {
 			return dir
