@@ -3,8 +3,10 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"jxjy/server/domain"
 )
@@ -33,27 +35,12 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 // stored and replayed to retries. Server errors are not stored, so a retry
 // after a failure runs again.
 func (a *API) idempotent(w http.ResponseWriter, r *http.Request, rt Route, key string) {
-	if len(key) > 128 {
-		a.writeError(w, r, domain.Errorf(domain.CodeBadRequest, "Idempotency-Key 过长"))
-		return
-	}
-	scope := "anon"
-	if p, ok := domain.PrincipalFrom(r.Context()); ok {
-		scope = "user:" + strconv.FormatInt(p.User.ID, 10)
-	}
-	scope += " " + rt.Method + " " + r.URL.Path
-	// The claim must be settled even if the caller hangs up mid-request.
-	ctx := context.WithoutCancel(r.Context())
-	replay, err := a.cfg.Idempotency.Begin(ctx, scope, key)
+	scope, handled, err := a.claimKey(w, r, key)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	if replay != nil {
-		w.Header().Set("Content-Type", replay.ContentType)
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.WriteHeader(replay.Status)
-		_, _ = w.Write(replay.Body)
+	if handled {
 		return
 	}
 	buf := &bufferedWriter{header: w.Header()}
@@ -63,15 +50,69 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, rt Route, key s
 	if buf.status == 0 {
 		buf.status = http.StatusOK
 	}
-	if buf.status >= 500 {
+	a.settleKey(r, scope, key, StoredResponse{Status: buf.status, ContentType: buf.header.Get("Content-Type"), Body: buf.body.Bytes()})
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(buf.body.Bytes())
+}
+
+// keyWait bounds how long a retry waits for its still-running first
+// attempt, polling every keyPoll, before it is told to try again later.
+const (
+	keyWait = time.Minute
+	keyPoll = 100 * time.Millisecond
+)
+
+// claimKey claims the caller's key for this route. A retry whose first
+// attempt is still running (its answer was lost on a slow link, not its
+// work) waits for that attempt and gets its answer: handled reports that
+// the stored answer has been written.
+func (a *API) claimKey(w http.ResponseWriter, r *http.Request, key string) (scope string, handled bool, err error) {
+	if len(key) > 128 {
+		return "", false, domain.Errorf(domain.CodeBadRequest, "Idempotency-Key 过长")
+	}
+	scope = "anon"
+	if p, ok := domain.PrincipalFrom(r.Context()); ok {
+		scope = "user:" + strconv.FormatInt(p.User.ID, 10)
+	}
+	scope += " " + r.Method + " " + r.URL.Path
+	// The claim must be settled even if the caller hangs up mid-request.
+	ctx := context.WithoutCancel(r.Context())
+	deadline := time.Now().Add(keyWait)
+	for {
+		replay, err := a.cfg.Idempotency.Begin(ctx, scope, key)
+		if errors.Is(err, domain.ErrRequestInProgress) && time.Now().Before(deadline) {
+			select {
+			case <-r.Context().Done():
+				return "", false, err
+			case <-time.After(keyPoll):
+				continue
+			}
+		}
+		if err != nil {
+			return "", false, err
+		}
+		if replay == nil {
+			return scope, false, nil
+		}
+		w.Header().Set("Content-Type", replay.ContentType)
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(replay.Status)
+		_, _ = w.Write(replay.Body)
+		return scope, true, nil
+	}
+}
+
+// settleKey stores the answer for replay, or releases the claim after a
+// server error so that a retry runs again.
+func (a *API) settleKey(r *http.Request, scope, key string, answer StoredResponse) {
+	ctx := context.WithoutCancel(r.Context())
+	if answer.Status >= 500 {
 		if err := a.cfg.Idempotency.Abort(ctx, scope, key); err != nil {
 			a.log.ErrorContext(ctx, "idempotency abort", "err", err)
 		}
-	} else if err := a.cfg.Idempotency.Finish(ctx, scope, key, StoredResponse{
-		Status: buf.status, ContentType: buf.header.Get("Content-Type"), Body: buf.body.Bytes(),
-	}); err != nil {
+		return
+	}
+	if err := a.cfg.Idempotency.Finish(ctx, scope, key, answer); err != nil {
 		a.log.ErrorContext(ctx, "idempotency finish", "err", err)
 	}
-	w.WriteHeader(buf.status)
-	_, _ = w.Write(buf.body.Bytes())
 }

@@ -95,32 +95,11 @@ func (a *API) importRecords(w http.ResponseWriter, r *http.Request) error {
 		a.runImport(w, r, run)
 		return nil
 	}
-	if len(key) > 128 {
-		return domain.Errorf(domain.CodeBadRequest, "Idempotency-Key 过长")
-	}
-	p, _ := domain.PrincipalFrom(r.Context())
-	scope := "user:" + strconv.FormatInt(p.User.ID, 10) + " " + r.Method + " " + r.URL.Path
-	// The claim must be settled even if the caller hangs up mid-request.
-	ctx := context.WithoutCancel(r.Context())
-	replay, err := a.cfg.Idempotency.Begin(ctx, scope, key)
-	if err != nil {
+	scope, handled, err := a.claimKey(w, r, key)
+	if err != nil || handled {
 		return err
 	}
-	if replay != nil {
-		w.Header().Set("Content-Type", replay.ContentType)
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.WriteHeader(replay.Status)
-		_, _ = w.Write(replay.Body)
-		return nil
-	}
-	answer := a.runImport(w, r, run)
-	if answer.Status >= 500 {
-		if err := a.cfg.Idempotency.Abort(ctx, scope, key); err != nil {
-			a.log.ErrorContext(ctx, "idempotency abort", "err", err)
-		}
-	} else if err := a.cfg.Idempotency.Finish(ctx, scope, key, answer); err != nil {
-		a.log.ErrorContext(ctx, "idempotency finish", "err", err)
-	}
+	a.settleKey(r, scope, key, a.runImport(w, r, run))
 	return nil
 }
 

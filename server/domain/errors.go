@@ -76,6 +76,10 @@ func CodeForStatus(status int) Code {
 	return CodeInternal
 }
 
+// ErrRequestInProgress answers a retry whose first attempt (same
+// Idempotency-Key) is still running; the API waits for it before giving up.
+var ErrRequestInProgress = &Error{Code: CodeConflict, Message: "相同请求正在处理，请稍候"}
+
 // Error is the one error type that crosses every boundary: store, HTTP and
 // client rebuild it with the same code, message and field errors.
 type Error struct {

@@ -80,7 +80,7 @@ func (db *DB) IdempotencyBegin(ctx context.Context, scope, key string) (*IdemRes
 		if takenOver, err := changedOne(res); err != nil || takenOver {
 			return err
 		}
-		return domain.Errorf(domain.CodeConflict, "相同请求正在处理，请稍候")
+		return domain.ErrRequestInProgress
 	})
 	if err != nil {
 		return nil, err
