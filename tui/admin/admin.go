@@ -3,13 +3,11 @@
 package admin
 
 import (
-	"strings"
-
 	"github.com/charmbracelet/lipgloss"
 
-	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 )
 
 // Module keys, as domain.MenuFor names them.
@@ -29,16 +27,7 @@ func (o *outcome) start() { *o = outcome{busy: true} }
 
 // fail shows err at the form's fields where it names them, and the rest in
 // the failure line.
-func (o *outcome) fail(f *form.Form, err error) {
-	others := f.SetServerErrors(domain.FieldErrorsOf(err))
-	o.busy, o.failure = false, common.ErrorText(err)
-	if len(others) > 0 {
-		o.failure = strings.Join(others, "；")
-	}
-	if bad := f.FirstError(); bad != "" {
-		f.Focus(bad)
-	}
-}
+func (o *outcome) fail(f *form.Form, err error) { o.busy, o.failure = false, pane.FormError(f, err) }
 
 func (o *outcome) view(c *common.Common, w int) string {
 	st := c.Styles

@@ -50,7 +50,6 @@ type Apply struct {
 }
 
 type (
-	referenceLoaded   struct{ ref domain.Reference }
 	applicationLoaded struct {
 		app    domain.UnitApplication
 		refill bool // replace what the form holds (the operator asked)
@@ -109,15 +108,7 @@ func NewApply(c *common.Common) common.Component {
 func stateLabel(s string) string { return domain.ApplicationStatus(s).Label() }
 
 // Init loads the reference data and the application.
-func (m *Apply) Init() tea.Cmd { return tea.Batch(m.loadReference(), m.load(true)) }
-
-func (m *Apply) loadReference() tea.Cmd {
-	ref := m.c.Services.Ref
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		r, err := ref.Reference(ctx)
-		return referenceLoaded{ref: r}, err
-	})
-}
+func (m *Apply) Init() tea.Cmd { return tea.Batch(m.c.LoadReference(m.id), m.load(true)) }
 
 // load fetches the application; refill replaces unsaved input, which a
 // reload for another reason (a file added) keeps.
@@ -147,12 +138,12 @@ func (m *Apply) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Apply) result(r common.Result) tea.Cmd {
 	switch v := r.Value.(type) {
-	case referenceLoaded:
+	case common.ReferenceLoaded:
 		if r.Err != nil {
 			m.outcome.fail(nil, r.Err)
 			return nil
 		}
-		m.ref, m.hasRef = v.ref, true
+		m.ref, m.hasRef = v.Ref, true
 		m.setOptions()
 		m.fill()
 	case applicationLoaded:
@@ -308,7 +299,7 @@ func (m *Apply) key(k tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(k, km.Reload):
 		m.outcome = outcome{}
-		return tea.Batch(m.loadReference(), m.load(true))
+		return tea.Batch(m.c.LoadReference(m.id), m.load(true))
 	}
 	switch m.section {
 	case sectionFiles:

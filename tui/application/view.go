@@ -98,7 +98,7 @@ func applicationDetails(a domain.UnitApplication, ref domain.Reference) []detail
 		region = full
 	}
 	return []detail{
-		{"单位名称", a.Name}, {"统一社会信用代码", a.USCC}, {"单位类型", dictLabel(ref, domain.DictUnitType, a.UnitType)},
+		{"单位名称", a.Name}, {"统一社会信用代码", a.USCC}, {"单位类型", common.DictLabel(ref, domain.DictUnitType, a.UnitType)},
 		{"所属地区", region}, {"主管部门", a.AuthorityName}, {"法定代表人", a.LegalRep},
 		{"联系人", a.ContactPerson}, {"办公电话", a.OfficePhone}, {"移动电话", a.Mobile},
 		{"电子邮箱", a.Email}, {"邮政编码", a.PostalCode}, {"单位通讯地址", a.Address}, {"职能简介", a.Summary},
@@ -119,15 +119,6 @@ func regionLabel(ref domain.Reference, code string) string {
 		return parent.Name + r.Name
 	}
 	return r.Name
-}
-
-func dictLabel(ref domain.Reference, kind, code string) string {
-	for _, it := range ref.Dictionaries[kind] {
-		if it.Code == code {
-			return it.Label
-		}
-	}
-	return code
 }
 
 // scrolled is lines from offset, h of them, offset kept in range.

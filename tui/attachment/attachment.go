@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,8 +22,10 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
+	"jxjy/tui/filepick"
 	"jxjy/tui/form"
 	"jxjy/tui/history"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
 )
@@ -73,7 +74,7 @@ type Panel struct {
 
 	mode    mode
 	path    *form.Form
-	picker  *picker
+	picker  *filepick.Picker
 	chosen  domain.Attachment // being downloaded or deleted
 	target  string            // where the download goes
 	moving  *transfer
@@ -213,17 +214,17 @@ func (p *Panel) key(k tea.KeyMsg) tea.Cmd {
 		case key.Matches(k, keyCancel):
 			p.mode = listing
 		case key.Matches(k, keyBrowse):
-			p.picker, p.mode = newPicker(p.c), picking
-			p.picker.setSize(p.width, p.height-2)
+			p.picker, p.mode = filepick.New(p.c, p.c.Files.StartDir(), "（空文件夹）", nil), picking
+			p.picker.SetSize(p.width, p.height-2)
 		case p.path.Update(k) == form.Submitted:
-			return p.startUpload(p.resolve(p.path.Value(fieldPath), p.c.Files.InboxDir()))
+			return p.startUpload(p.c.Files.Resolve(p.path.Value(fieldPath), p.c.Files.InboxDir()))
 		}
 	case picking:
 		if key.Matches(k, keyCancel) {
 			p.mode = typingPath
 			return nil
 		}
-		if path := p.picker.update(k); path != "" {
+		if path := p.picker.Update(k); path != "" {
 			p.path.SetValue(fieldPath, path)
 			return p.startUpload(path)
 		}
@@ -232,7 +233,7 @@ func (p *Panel) key(k tea.KeyMsg) tea.Cmd {
 		case key.Matches(k, keyCancel):
 			p.mode = listing
 		case p.path.Update(k) == form.Submitted:
-			return p.chooseTarget(p.resolve(p.path.Value(fieldPath), p.c.Files.OutboxDir()))
+			return p.chooseTarget(p.c.Files.Resolve(p.path.Value(fieldPath), p.c.Files.OutboxDir()))
 		}
 	case confirmOverwrite, confirmDelete:
 		switch {
@@ -295,33 +296,6 @@ func (p *Panel) pathForm(label, value string) *form.Form {
 	return f
 }
 
-// resolve makes a typed path absolute, relative to dir.
-func (p *Panel) resolve(path, dir string) string {
-	path = strings.TrimSpace(path)
-	if strings.HasPrefix(path, "~"+string(filepath.Separator)) && p.c.Files.Mode == common.LocalFiles {
-		if home, err := os.UserHomeDir(); err == nil {
-			path = filepath.Join(home, path[2:])
-		}
-	}
-	if path != "" && !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	return path
-}
-
-// fileProblem says in Chinese what went wrong with a local file.
-func fileProblem(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "文件或文件夹不存在"
-	case errors.Is(err, fs.ErrPermission):
-		return "没有访问权限"
-	case errors.Is(err, common.ErrOutsideFiles):
-		return common.ErrOutsideFiles.Error()
-	}
-	return err.Error()
-}
-
 // refuse shows a problem found before any transfer, at the path field.
 func (p *Panel) refuse(msg string) tea.Cmd {
 	p.path.SetServerErrors(map[string]string{fieldPath: msg})
@@ -340,13 +314,13 @@ func (p *Panel) startUpload(path string) tea.Cmd {
 	}
 	f, err := p.c.Files.Open(path)
 	if err != nil {
-		return p.refuse("无法打开：" + fileProblem(err))
+		return p.refuse("无法打开：" + common.FileProblem(err))
 	}
 	info, err := f.Stat()
 	problem := ""
 	switch {
 	case err != nil:
-		problem = "无法读取：" + fileProblem(err)
+		problem = "无法读取：" + common.FileProblem(err)
 	case info.IsDir():
 		problem = "请选择文件，而不是文件夹"
 	case info.Size() == 0:
@@ -405,7 +379,7 @@ func (p *Panel) startDownload(att domain.Attachment, target string) tea.Cmd {
 		out, err = os.CreateTemp(filepath.Dir(target), ".jxjy-download-*")
 	}
 	if err != nil {
-		p.mode, p.failure = listing, "无法保存文件："+fileProblem(err)
+		p.mode, p.failure = listing, "无法保存文件："+common.FileProblem(err)
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), transferTimeout)
@@ -537,7 +511,7 @@ func transferProblem(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "已取消"
 	}
-	return fileProblem(err)
+	return common.FileProblem(err)
 }
 
 // SetSize gives the panel w×h cells.
@@ -548,7 +522,7 @@ func (p *Panel) SetSize(w, h int) {
 		p.path.SetWidth(p.width)
 	}
 	if p.picker != nil {
-		p.picker.setSize(p.width, p.height-2)
+		p.picker.SetSize(p.width, p.height-2)
 	}
 }
 
@@ -576,7 +550,7 @@ func (p *Panel) View() string {
 		}
 		body = p.path.View() + "\n" + st.Muted.Render(wrap.Render(hint))
 	case picking:
-		body = p.picker.view(p.width)
+		body = p.picker.View(p.width)
 	case typingTarget:
 		body = st.Heading.Render(textwidth.Truncate("下载："+p.chosen.Name, p.width, st.Ellipsis)) + "\n" +
 			p.path.View() + "\n" + st.Muted.Render(wrap.Render("enter 保存，esc 取消"))
@@ -601,13 +575,9 @@ func (p *Panel) transferView() string {
 	if t.total > 0 {
 		fraction = float64(t.done) / float64(t.total)
 	}
-	// Drawn from the numbers, never animated, so an idle terminal stays
-	// still; plain ASCII, so it lines up in either theme.
-	room := max(p.width-2, 4)
-	full := min(int(fraction*float64(room)), room)
 	return strings.Join([]string{
 		textwidth.Truncate(verb+t.name, p.width, st.Ellipsis),
-		"[" + st.Notice.Render(strings.Repeat("=", full)) + strings.Repeat("-", room-full) + "]",
+		pane.Bar(st, fraction, p.width),
 		fmt.Sprintf("%s / %s  %3.0f%%", domain.FormatBytes(t.done), domain.FormatBytes(t.total), fraction*100),
 		st.Muted.Render("esc 取消"),
 	}, "\n")
@@ -633,7 +603,7 @@ func (p *Panel) Help() []key.Binding {
 	case picking:
 		choose := p.c.Keys.Submit
 		choose.SetHelp("enter", "打开/选择")
-		return []key.Binding{p.c.Keys.Choose, choose, pickerParent, keyCancel}
+		return []key.Binding{p.c.Keys.Choose, choose, filepick.Parent, keyCancel}
 	case confirmOverwrite, confirmDelete:
 		return []key.Binding{p.c.Keys.Yes, p.c.Keys.No}
 	case transferring:

@@ -20,7 +20,6 @@ import (
 	"jxjy/server/store/storetest"
 	"jxjy/tui"
 	"jxjy/tui/common"
-	"jxjy/tui/textwidth"
 	"jxjy/tui/tuitest"
 )
 
@@ -40,34 +39,6 @@ func start(t *testing.T, db *store.DB) (*tuitest.Driver, *servertest.Env, string
 	c := client.New(env.URL, client.Options{RetryWait: 1})
 	s := common.Services{Auth: c, Ref: c, Admin: c, History: c, Records: c, Requirements: c, Certificates: c}
 	return tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL}), env, dir
-}
-
-// apiAs is a client logged in as user, for checks beside the TUI.
-func apiAs(t *testing.T, env *servertest.Env, user string) *client.Client {
-	t.Helper()
-	c := env.Client()
-	capt, err := c.NewCaptcha(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(t.Context(), domain.LoginRequest{Username: user, Password: store.DemoPassword, CaptchaID: capt.ID, CaptchaCode: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// fits checks the screen is exactly 80×24.
-func fits(t *testing.T, d *tuitest.Driver, name string) {
-	t.Helper()
-	lines := strings.Split(d.View(), "\n")
-	if len(lines) != 24 {
-		t.Errorf("%s: %d lines", name, len(lines))
-	}
-	for i, l := range lines {
-		if w := textwidth.Width(l); w != 80 {
-			t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
-		}
-	}
 }
 
 // pdfText extracts a saved PDF's text with pdftotext (poppler-utils).
@@ -130,13 +101,13 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		d.Login(store.DemoUnit, store.DemoPassword)
 		d.OpenModule("继续教育证书打印")
 		d.MustSee(strconv.Itoa(lastYear())+"年度", "要求：总90 公需≥30 专业≥42", "李晓红", "可打印", "陈志明", "已发证")
-		fits(t, d, "print list")
+		d.Fits("print list")
 
 		find(d, "李晓红")
 		d.MustSee("查找：李晓红", "共 1 人")
 		d.Type("p")
 		d.MustSee("保存到", "enter 保存")
-		fits(t, d, "save dialog")
+		d.Fits("save dialog")
 		d.Press(tea.KeyEnter)
 		d.MustSee("已保存到", "证书编号 GD"+strconv.Itoa(lastYear())+"440106")
 		first := savedPDF(t, dir, "李晓红")
@@ -174,7 +145,7 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		}
 		d.Type("h")
 		d.MustSee("李晓红 的"+strconv.Itoa(lastYear())+"年度证书", number, "已作废", "有效")
-		fits(t, d, "history")
+		d.Fits("history")
 		d.Press(tea.KeyDown)
 		d.MustSee("原因：证书打印时姓名模糊")
 		d.Press(tea.KeyEsc)
@@ -188,14 +159,14 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		if text := paneText(d); !strings.Contains(text, want) {
 			t.Fatalf("refusal lacks the shortfall %q:\n%s", want, d.View())
 		}
-		fits(t, d, "refusal")
+		d.Fits("refusal")
 	})
 }
 
 // codeOf reads a certificate's verification code as its unit sees it.
 func codeOf(t *testing.T, env *servertest.Env, number string) string {
 	t.Helper()
-	unit := apiAs(t, env, store.DemoUnit)
+	unit := tuitest.APIAs(t, env, store.DemoUnit)
 	list, err := unit.ListCertificates(t.Context(), domain.CertificateQuery{Year: lastYear(), Name: "李晓红"})
 	if err != nil || len(list.Rows.Items) != 1 {
 		t.Fatalf("list: %v", err)
@@ -223,7 +194,7 @@ func TestRecountShowsNewlyConfirmedHours(t *testing.T) {
 		find(d, "张丽娟")
 		d.MustSee("未达标：公需科目还差30学时")
 
-		unit := apiAs(t, env, store.DemoUnit)
+		unit := tuitest.APIAs(t, env, store.DemoUnit)
 		list, err := unit.ListCertificates(t.Context(), domain.CertificateQuery{Year: lastYear(), Name: "张丽娟"})
 		if err != nil {
 			t.Fatal(err)
@@ -244,7 +215,7 @@ func TestRecountShowsNewlyConfirmedHours(t *testing.T) {
 
 		d.Type("S")
 		d.MustSee("重新统计完成：" + y + "年度共 26 人")
-		fits(t, d, "recount summary")
+		d.Fits("recount summary")
 	})
 }
 
@@ -252,7 +223,7 @@ func TestRecountShowsNewlyConfirmedHours(t *testing.T) {
 func TestVerificationFromTheLoginScreen(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		d, env, _ := start(t, db)
-		person := apiAs(t, env, store.DemoPerson)
+		person := tuitest.APIAs(t, env, store.DemoPerson)
 		mine, err := person.MyCertificates(t.Context())
 		if err != nil || len(mine) != 1 {
 			t.Fatalf("mine: %+v %v", mine, err)
@@ -261,7 +232,7 @@ func TestVerificationFromTheLoginScreen(t *testing.T) {
 		d.MustSee("查验证书真伪：ctrl+g")
 		d.Press(tea.KeyCtrlG)
 		d.MustSee("证书查验", "无需登录")
-		fits(t, d, "verify form")
+		d.Fits("verify form")
 		d.Type(strings.ToLower(c.Number))
 		d.Press(tea.KeyEnter)
 		d.Type("22222222")
@@ -273,7 +244,7 @@ func TestVerificationFromTheLoginScreen(t *testing.T) {
 		d.Type(c.VerificationCode)
 		d.Press(tea.KeyEnter)
 		d.MustSee("证书状态：有效", "陈志明（440106********2517）", strconv.Itoa(c.Year)+"年度", "广州市人力资源和社会保障局")
-		fits(t, d, "verified")
+		d.Fits("verified")
 		d.Press(tea.KeyEsc)
 		d.MustSee("用户登录")
 	})
@@ -286,7 +257,7 @@ func TestPersonSavesOwnCertificate(t *testing.T) {
 		d.Login(store.DemoPerson, store.DemoPassword)
 		d.OpenModule("我的证书")
 		d.MustSee(strconv.Itoa(lastYear()), "GD"+strconv.Itoa(lastYear())+"440106000001", "有效", "验证码")
-		fits(t, d, "my certificates")
+		d.Fits("my certificates")
 		d.Type("p")
 		d.MustSee("保存到")
 		d.Press(tea.KeyEnter)
@@ -306,7 +277,7 @@ func TestAdminEditsARequirement(t *testing.T) {
 		d.OpenModule("学时要求设置")
 		this := strconv.Itoa(lastYear() + 1)
 		d.MustSee(this, "90", "42")
-		fits(t, d, "requirements")
+		d.Fits("requirements")
 		d.Type("e")
 		d.MustSee("修改" + this + "年度学时要求")
 		d.Press(tea.KeyCtrlU)
@@ -318,13 +289,13 @@ func TestAdminEditsARequirement(t *testing.T) {
 		d.Type("96.5")
 		d.Press(tea.KeyEnter, tea.KeyEnter, tea.KeyEnter, tea.KeyEnter)
 		d.MustSee("已保存" + this + "年度学时要求：总学时96.5")
-		reqs, err := apiAs(t, env, store.DemoUnit).Requirements(t.Context())
+		reqs, err := tuitest.APIAs(t, env, store.DemoUnit).Requirements(t.Context())
 		if err != nil || reqs[0].Total != 193 {
 			t.Fatalf("requirements: %+v %v", reqs, err)
 		}
 		d.Type("h")
 		d.MustSee(this+"年度学时要求的修改记录", "系统管理员", "总学时96.5")
-		fits(t, d, "requirement history")
+		d.Fits("requirement history")
 		d.Press(tea.KeyEsc)
 		d.MustSee("每日上限")
 	})

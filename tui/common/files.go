@@ -255,3 +255,31 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// Resolve makes a typed path absolute, relative to dir; ~/ is the home
+// folder on the operator's own machine (over SSH it is just a name).
+func (f Files) Resolve(typed, dir string) string {
+	path := strings.TrimSpace(typed)
+	if strings.HasPrefix(path, "~"+string(filepath.Separator)) && f.Mode == LocalFiles {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, path[2:])
+		}
+	}
+	if path != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	return path
+}
+
+// FileProblem says in Chinese what went wrong with a local file.
+func FileProblem(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "文件或文件夹不存在"
+	case errors.Is(err, fs.ErrPermission):
+		return "没有访问权限"
+	case errors.Is(err, ErrOutsideFiles):
+		return ErrOutsideFiles.Error()
+	}
+	return err.Error()
+}

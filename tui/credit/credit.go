@@ -7,7 +7,6 @@ package credit
 
 import (
 	"context"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -187,49 +186,4 @@ func (s chosen) String() string {
 		return s.name
 	}
 	return s.name + "（" + s.detail + "）"
-}
-
-// labelled lays label：value rows out with the labels aligned and long
-// values wrapped under themselves.
-func labelled(c *common.Common, rows [][2]string, w int) []string {
-	st := c.Styles
-	lw := 0
-	for _, r := range rows {
-		lw = max(lw, textwidth.Width(r[0]))
-	}
-	room := max(w-lw-2, 6)
-	var out []string
-	for _, r := range rows {
-		lines := wrap(r[1], room)
-		if r[1] == "" {
-			lines = []string{st.Muted.Render("（无）")}
-		}
-		for i, line := range lines {
-			prefix := strings.Repeat(" ", lw+2)
-			if i == 0 {
-				prefix = st.Label.Render(textwidth.PadLeft(r[0], lw) + "：")
-			}
-			out = append(out, prefix+line)
-		}
-	}
-	return out
-}
-
-// wrap cuts text into lines of at most w cells, by characters (Chinese has
-// no spaces to break at).
-func wrap(text string, w int) []string {
-	var lines []string
-	var b strings.Builder
-	used := 0
-	for _, r := range text {
-		rw := textwidth.Width(string(r))
-		if used+rw > w && used > 0 {
-			lines = append(lines, b.String())
-			b.Reset()
-			used = 0
-		}
-		b.WriteRune(r)
-		used += rw
-	}
-	return append(lines, b.String())
 }

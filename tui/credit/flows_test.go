@@ -14,7 +14,6 @@ import (
 	"jxjy/server/store/storetest"
 	"jxjy/tui"
 	"jxjy/tui/common"
-	"jxjy/tui/textwidth"
 	"jxjy/tui/tuitest"
 )
 
@@ -24,20 +23,6 @@ func start(t *testing.T, db *store.DB, ascii bool) (*tuitest.Driver, *client.Cli
 	c := client.New(env.URL, client.Options{RetryWait: 1})
 	s := common.Services{Auth: c, Ref: c, Admin: c, History: c, Attachments: c, Persons: c, Credit: c}
 	return tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL, ASCII: ascii}), c
-}
-
-// fits checks the screen is exactly 80×24.
-func fits(t *testing.T, d *tuitest.Driver, name string) {
-	t.Helper()
-	lines := strings.Split(d.View(), "\n")
-	if len(lines) != 24 {
-		t.Errorf("%s: %d lines", name, len(lines))
-	}
-	for i, l := range lines {
-		if w := textwidth.Width(l); w != 80 {
-			t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
-		}
-	}
 }
 
 func today() string { return time.Now().In(time.FixedZone("CST", 8*3600)).Format(domain.DateLayout) }
@@ -74,7 +59,7 @@ func TestUnitRecordsAnEntryAndThePersonIsMarked(t *testing.T) {
 
 		d.OpenModule("失信信息录入")
 		d.MustSee("黄思琪", "学时造假", "有效")
-		fits(t, d, "list")
+		d.Fits("list")
 		d.Type("n")
 		d.MustSee("失信人类型：专业技术人员", "查询")
 		d.Press(tea.KeyTab)
@@ -84,7 +69,7 @@ func TestUnitRecordsAnEntryAndThePersonIsMarked(t *testing.T) {
 		d.MustNotSee("王建华")
 		d.Press(tea.KeyEnter)
 		d.MustSee("录入失信信息：李晓红", "失信类型", "文书编号")
-		fits(t, d, "form")
+		d.Fits("form")
 
 		// A bad date is shown at its field and what was typed stays.
 		d.Type("考试")
@@ -102,7 +87,7 @@ func TestUnitRecordsAnEntryAndThePersonIsMarked(t *testing.T) {
 		d.Type("取消考试成绩。")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已保存", "考试作弊", "附件(0)")
-		fits(t, d, "detail")
+		d.Fits("detail")
 		d.Press(tea.KeyCtrlN)
 		d.MustSee("暂无附件")
 		d.Press(tea.KeyCtrlN)
@@ -137,7 +122,7 @@ func TestAuthorityRecordsAndTheUnitOnlyReads(t *testing.T) {
 		d.MustSee("录入失信信息：广州市天河区示范科技有限公司")
 		fillEntry(d, "其他", "拒不配合继续教育专项检查。")
 		d.MustSee("已保存", "拒不配合继续教育专项检查", "广州市人力资源和社会保障局")
-		fits(t, d, "authority detail")
+		d.Fits("authority detail")
 		// The ASCII theme shows no ambiguous glyphs here either.
 		if strings.ContainsAny(d.View(), "⚠█…●") {
 			t.Fatalf("ASCII theme shows Unicode glyphs:\n%s", d.View())
@@ -148,7 +133,7 @@ func TestAuthorityRecordsAndTheUnitOnlyReads(t *testing.T) {
 		d.OpenModule("单位失信信息查看")
 		d.MustSee("广州市人力资源和社会保障局", "其他", "证书造假")
 		d.MustNotSee("黄思琪")
-		fits(t, d, "unit view")
+		d.Fits("unit view")
 		d.Type("e")
 		d.MustSee("单位只能查看")
 		d.Press(tea.KeyEnter)

@@ -178,7 +178,7 @@ func (v *entryView) View() string {
 	case sectionHistory:
 		body = v.history.View()
 	default:
-		lines := labelled(v.c, v.details(), v.width)
+		lines := pane.Labelled(v.c, v.details(), v.width)
 		h := v.bodyHeight()
 		v.offset = max(min(v.offset, len(lines)-h), 0)
 		body = strings.Join(lines[v.offset:min(v.offset+h, len(lines))], "\n")

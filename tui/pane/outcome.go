@@ -32,15 +32,20 @@ func (o *Outcome) Clear() { *o = Outcome{} }
 
 // FailForm shows err at the form's fields where it names them and the
 // rest on the line; what was typed stays.
-func (o *Outcome) FailForm(f *form.Form, err error) {
+func (o *Outcome) FailForm(f *form.Form, err error) { *o = Outcome{Failure: FormError(f, err)} }
+
+// FormError shows err at the form's fields where it names them, focuses
+// the first field in error, and returns the message line: the errors no
+// field took, or what err says when every one found its field.
+func FormError(f *form.Form, err error) string {
 	others := f.SetServerErrors(domain.FieldErrorsOf(err))
-	*o = Outcome{Failure: common.ErrorText(err)}
-	if len(others) > 0 {
-		o.Failure = strings.Join(others, "；")
-	}
 	if bad := f.FirstError(); bad != "" {
 		f.Focus(bad)
 	}
+	if len(others) > 0 {
+		return strings.Join(others, "；")
+	}
+	return common.ErrorText(err)
 }
 
 // View wraps the message to w cells.

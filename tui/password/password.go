@@ -5,7 +5,6 @@ package password
 
 import (
 	"context"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -14,6 +13,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 )
 
 // Field keys, as domain.PasswordChange names them in field errors.
@@ -110,14 +110,7 @@ func (m *Model) submit() tea.Cmd {
 func (m *Model) changeDone(err error) tea.Cmd {
 	if err != nil {
 		m.busy = false
-		others := m.form.SetServerErrors(domain.FieldErrorsOf(err))
-		m.message = common.ErrorText(err)
-		if len(others) > 0 {
-			m.message = strings.Join(others, "；")
-		}
-		if bad := m.form.FirstError(); bad != "" {
-			m.form.Focus(bad)
-		}
+		m.message = pane.FormError(m.form, err)
 		return nil
 	}
 	m.changed = true

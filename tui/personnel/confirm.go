@@ -10,6 +10,7 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 )
 
@@ -20,7 +21,7 @@ type Confirm struct {
 	km      *keyMap
 	id      common.ScreenID
 	table   *table.Table
-	pager   pager
+	pager   pane.Pager
 	items   map[int64]domain.Person
 	seq     int // the latest page request; older answers are dropped
 	outcome outcome
@@ -37,7 +38,7 @@ type claimsDecided struct{ summary domain.AffiliationSummary }
 
 // NewConfirm builds the module; Init loads the first page.
 func NewConfirm(c *common.Common) common.Component {
-	m := &Confirm{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: newPager(), items: map[int64]domain.Person{}}
+	m := &Confirm{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager(), items: map[int64]domain.Person{}}
 	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, personColumns(false)...)
 	m.table.SetCheckable(true)
 	m.SetSize(50, 17)
@@ -84,7 +85,7 @@ func (m *Confirm) Init() tea.Cmd { return m.load() }
 func (m *Confirm) load() tea.Cmd {
 	m.seq++
 	seq, persons := m.seq, m.c.Services.Persons
-	f := domain.PersonFilter{Status: domain.AffiliationPending, PageRequest: m.pager.request()}
+	f := domain.PersonFilter{Status: domain.AffiliationPending, PageRequest: m.pager.Request()}
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := persons.ListPersons(ctx, f)
 		return personsLoaded{seq: seq, page: p}, err
@@ -118,11 +119,11 @@ func (m *Confirm) handleKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Reload):
 		return m.load()
 	case key.Matches(k, km.PrevPage):
-		if m.pager.prev() {
+		if m.pager.Prev() {
 			return m.load()
 		}
 	case key.Matches(k, km.NextPage):
-		if m.pager.next() {
+		if m.pager.Next() {
 			return m.load()
 		}
 	case m.outcome.busy:
@@ -147,7 +148,7 @@ func (m *Confirm) loaded(v personsLoaded, err error) tea.Cmd {
 		m.outcome.failed(err)
 		return nil
 	}
-	if m.pager.received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, v.page.Offset) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Person{}
@@ -252,7 +253,7 @@ func (m *Confirm) View() string {
 	if n := len(m.table.Checked()); n > 0 {
 		ticked = "  已勾选 " + strconv.Itoa(n) + " 人"
 	}
-	return m.table.View() + "\n" + st.Muted.Render(m.pager.view()+ticked) + "\n" + m.outcome.view(m.c, m.width, 2)
+	return m.table.View() + "\n" + st.Muted.Render(m.pager.View()+ticked) + "\n" + m.outcome.view(m.c, m.width, 2)
 }
 
 // ShortHelp lists the module's main keys.

@@ -50,7 +50,7 @@ func TestPersonRegistersClaimsAndTheUnitAnswers(t *testing.T) {
 		d.Press(tea.KeyEnter, tea.KeyEnter)
 		typeIn(d, "梁子健", "13900005555", "Start2026a", "Start2026a")
 		d.MustSee("用户登录", personnel.Registered)
-		if !strings.Contains(lineWith(t, d, "用户名："), id) {
+		if !strings.Contains(d.LineWith("用户名："), id) {
 			t.Fatalf("ID number not filled in:\n%s", d.View())
 		}
 
@@ -152,7 +152,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		d.Type("何嘉欣")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已新增：何嘉欣（女，1987-06-23），已属于本单位", "共 31 条")
-		if !strings.Contains(lineWith(t, d, "何嘉欣"), idOf(first17)) {
+		if !strings.Contains(d.LineWith("何嘉欣"), idOf(first17)) {
 			t.Fatal("the new person is not listed")
 		}
 
@@ -187,7 +187,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 
 		// Someone else saves first: the save is refused, the input stays.
 		d.Type("e")
-		api := apiAs(t, env, store.DemoUnit)
+		api := tuitest.APIAs(t, env, store.DemoUnit)
 		page, err := api.ListPersons(context.Background(), domain.PersonFilter{Name: "何嘉欣"})
 		if err != nil || page.Total != 1 {
 			t.Fatalf("%+v %v", page, err)
@@ -287,18 +287,18 @@ func TestTeacherLifecycle(t *testing.T) {
 		clearField(d)
 		d.Type(idOf("44010619800515202"))
 		d.Press(tea.KeyEnter)
-		if !strings.Contains(lineWith(t, d, "性别："), "女") {
+		if !strings.Contains(d.LineWith("性别："), "女") {
 			t.Fatalf("gender did not follow the ID number:\n%s", d.View())
 		}
 		typeIn(d, "", "副教授", "软件工程")
 		d.Type("华南师范大学")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已新增教师：邱雅文（已启用）", "共 9 条")
-		if !strings.Contains(lineWith(t, d, "邱雅文"), "启用") {
+		if !strings.Contains(d.LineWith("邱雅文"), "启用") {
 			t.Fatal("new teacher not enabled")
 		}
 
-		api := apiAs(t, env, store.DemoUnit)
+		api := tuitest.APIAs(t, env, store.DemoUnit)
 		offered := func() bool {
 			page, err := api.EnabledTeachers(context.Background(), domain.TeacherFilter{Name: "邱雅文"})
 			if err != nil {
@@ -326,7 +326,7 @@ func TestTeacherLifecycle(t *testing.T) {
 		d.Type("教授")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已保存：邱雅文")
-		if !strings.Contains(lineWith(t, d, "邱雅文"), "教授") {
+		if !strings.Contains(d.LineWith("邱雅文"), "教授") {
 			t.Fatal("title not saved")
 		}
 		d.Press(tea.KeyEnter)

@@ -1,7 +1,6 @@
 package personnel_test
 
 import (
-	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,7 +11,6 @@ import (
 	"jxjy/server/store"
 	"jxjy/tui"
 	"jxjy/tui/common"
-	"jxjy/tui/textwidth"
 	"jxjy/tui/tuitest"
 )
 
@@ -37,20 +35,6 @@ func startWith(t *testing.T, db *store.DB, ascii bool, wrap func(*common.Service
 	return tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL, ASCII: ascii}), env
 }
 
-// apiAs is a client logged in as user, for changes made beside the TUI.
-func apiAs(t *testing.T, env *servertest.Env, user string) *client.Client {
-	t.Helper()
-	c := env.Client()
-	capt, err := c.NewCaptcha(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(t.Context(), domain.LoginRequest{Username: user, Password: demoPassword, CaptchaID: capt.ID, CaptchaCode: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func idOf(first17 string) string { return first17 + string(domain.IDCheckChar(first17)) }
 
 // wrongCheck is the ID number with another check character.
@@ -60,32 +44,6 @@ func wrongCheck(first17 string) string {
 		return first17 + "1"
 	}
 	return first17 + "0"
-}
-
-// lineWith is the screen line holding text.
-func lineWith(t *testing.T, d *tuitest.Driver, text string) string {
-	t.Helper()
-	for _, l := range strings.Split(d.View(), "\n") {
-		if strings.Contains(l, text) {
-			return l
-		}
-	}
-	t.Fatalf("no line with %q:\n%s", text, d.View())
-	return ""
-}
-
-// fits checks the screen is exactly 80×24 cells.
-func fits(t *testing.T, d *tuitest.Driver, name string) {
-	t.Helper()
-	lines := strings.Split(d.View(), "\n")
-	if len(lines) != 24 {
-		t.Errorf("%s: %d lines", name, len(lines))
-	}
-	for i, l := range lines {
-		if w := textwidth.Width(l); w != 80 {
-			t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
-		}
-	}
 }
 
 // typeIn types text and presses enter.

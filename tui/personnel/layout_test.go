@@ -37,7 +37,7 @@ func paneBorder(line string) int {
 // every row's ID number (or second column) starts under its heading.
 func aligned(t *testing.T, d *tuitest.Driver, name, heading string, isRow func(string) (string, bool)) {
 	t.Helper()
-	fits(t, d, name)
+	d.Fits(name)
 	lines := strings.Split(d.View(), "\n")
 	border := paneBorder(lines[2])
 	for i, l := range lines[1 : len(lines)-2] {
@@ -89,7 +89,7 @@ func screensFit(t *testing.T, ascii bool) {
 	{
 		storetest.Run(t, func(t *testing.T, db *store.DB) {
 			d, env := startWith(t, db, ascii, nil)
-			api := apiAs(t, env, store.DemoUnit)
+			api := tuitest.APIAs(t, env, store.DemoUnit)
 			ctx := context.Background()
 			if _, err := api.AddPerson(ctx, domain.PersonInput{IDNumber: idOf("44010619850101123"), Name: "欧阳司马建国华",
 				Title: "正高级工程师（软件与信息技术服务）", TitleLevel: "senior"}); err != nil {
@@ -100,10 +100,10 @@ func screensFit(t *testing.T, ascii bool) {
 				t.Fatal(err)
 			}
 			d.MustSee("ctrl+n/p 注册", "ctrl+c 退出")
-			fits(t, d, "login")
+			d.Fits("login")
 			d.Press(tea.KeyCtrlP)
 			typeIn(d, "4401", "", "", "1", "x", "y")
-			fits(t, d, "registration errors")
+			d.Fits("registration errors")
 			d.Press(tea.KeyEsc)
 
 			d.Login(store.DemoUnit, demoPassword)
@@ -111,7 +111,7 @@ func screensFit(t *testing.T, ascii bool) {
 			d.Press(tea.KeyCtrlA)
 			aligned(t, d, "confirm", "身份证号", idCell)
 			d.Type("c")
-			fits(t, d, "confirm summary")
+			d.Fits("confirm summary")
 			d.Press(tea.KeyEsc)
 
 			d.OpenModule("专业技术人员信息维护")
@@ -128,10 +128,10 @@ func screensFit(t *testing.T, ascii bool) {
 				t.Errorf("a long name is not cut with an ellipsis:\n%s", d.View())
 			}
 			d.Press(tea.KeyEnter)
-			fits(t, d, "maintain detail")
+			d.Fits("maintain detail")
 			d.Press(tea.KeyEsc)
 			d.Type("/")
-			fits(t, d, "maintain filter")
+			d.Fits("maintain filter")
 			d.Press(tea.KeyEsc)
 			d.Type("n")
 			d.Type("1234")
@@ -140,7 +140,7 @@ func screensFit(t *testing.T, ascii bool) {
 			}
 			d.Type(" ")
 			d.Press(tea.KeyCtrlS)
-			fits(t, d, "maintain form errors")
+			d.Fits("maintain form errors")
 			d.MustSee("身份证号应为18位", "输入有误，请按提示修改")
 			d.Press(tea.KeyEsc, tea.KeyEsc)
 
@@ -154,19 +154,19 @@ func screensFit(t *testing.T, ascii bool) {
 				return "", false
 			})
 			d.Type("x")
-			fits(t, d, "teacher delete question")
+			d.Fits("teacher delete question")
 			d.Type("n")
 			d.Type("n")
-			fits(t, d, "teacher form")
+			d.Fits("teacher form")
 			d.Press(tea.KeyCtrlS)
-			fits(t, d, "teacher form errors")
+			d.Fits("teacher form errors")
 			d.Press(tea.KeyEsc, tea.KeyEsc, tea.KeyCtrlX)
 
 			d.Login(store.DemoPerson, demoPassword)
 			d.OpenModule("个人信息")
-			fits(t, d, "profile")
+			d.Fits("profile")
 			d.Type("e")
-			fits(t, d, "profile contact")
+			d.Fits("profile contact")
 		})
 	}
 }

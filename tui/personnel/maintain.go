@@ -10,6 +10,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
 )
@@ -32,7 +33,7 @@ type Maintain struct {
 	id      common.ScreenID
 	mode    mode
 	table   *table.Table
-	pager   pager
+	pager   pane.Pager
 	filter  domain.PersonFilter
 	filters *form.Form
 	items   map[int64]domain.Person
@@ -51,8 +52,6 @@ type personsLoaded struct {
 	page domain.Page[domain.Person]
 }
 
-type referenceLoaded struct{ ref domain.Reference }
-
 type personSaved struct {
 	person domain.Person
 	added  bool
@@ -61,7 +60,7 @@ type personSaved struct {
 // NewMaintain builds the module; Init loads the dictionaries and the first
 // page.
 func NewMaintain(c *common.Common) common.Component {
-	m := &Maintain{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: newPager(), items: map[int64]domain.Person{}}
+	m := &Maintain{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager(), items: map[int64]domain.Person{}}
 	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, personColumns(true)...)
 	m.SetSize(50, 17)
 	return m
@@ -69,18 +68,14 @@ func NewMaintain(c *common.Common) common.Component {
 
 // Init loads the dictionaries (for the pickers and labels) and the list.
 func (m *Maintain) Init() tea.Cmd {
-	ref := m.c.Services.Ref
-	return tea.Batch(m.load(), common.Call(m.id, func(ctx context.Context) (any, error) {
-		r, err := ref.Reference(ctx)
-		return referenceLoaded{ref: r}, err
-	}))
+	return tea.Batch(m.load(), m.c.LoadReference(m.id))
 }
 
 func (m *Maintain) load() tea.Cmd {
 	m.seq++
 	seq, persons := m.seq, m.c.Services.Persons
 	f := m.filter
-	f.PageRequest = m.pager.request()
+	f.PageRequest = m.pager.Request()
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := persons.ListPersons(ctx, f)
 		return personsLoaded{seq: seq, page: p}, err
@@ -107,9 +102,9 @@ func (m *Maintain) Update(msg tea.Msg) tea.Cmd {
 		switch v := msg.Value.(type) {
 		case personsLoaded:
 			return m.loaded(v, msg.Err)
-		case referenceLoaded:
+		case common.ReferenceLoaded:
 			if msg.Err == nil {
-				m.ref = v.ref
+				m.ref = v.Ref
 			}
 		case personSaved:
 			return m.saved(v, msg.Err)
@@ -124,11 +119,11 @@ func (m *Maintain) listKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Reload):
 		return m.load()
 	case key.Matches(k, km.PrevPage):
-		if m.pager.prev() {
+		if m.pager.Prev() {
 			return m.load()
 		}
 	case key.Matches(k, km.NextPage):
-		if m.pager.next() {
+		if m.pager.Next() {
 			return m.load()
 		}
 	case key.Matches(k, km.Filter):
@@ -222,7 +217,7 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 	text := "已保存：" + p.Name
 	if v.added {
 		text = "已新增：" + p.Name + "（" + p.Gender + "，" + p.BirthDate + "）"
-		m.pager.offset = 0
+		m.pager.Offset = 0
 	}
 	if p.HasAccount && m.edit.form.Value(fieldAccount) != "" {
 		text += "，已开通登录账号 " + p.IDNumber + "，首次登录须修改密码"
@@ -246,7 +241,7 @@ func (m *Maintain) loaded(v personsLoaded, err error) tea.Cmd {
 		}
 		return nil
 	}
-	if m.pager.received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, v.page.Offset) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Person{}
@@ -309,7 +304,7 @@ func (m *Maintain) applyFilter() tea.Cmd {
 	f := m.filters
 	m.filter = domain.PersonFilter{Name: strings.TrimSpace(f.Value(filterName)), IDNumber: strings.TrimSpace(f.Value(filterID)),
 		Title: strings.TrimSpace(f.Value(filterTitle)), Status: domain.Affiliation(f.Value(filterStatus))}
-	m.pager.offset = 0
+	m.pager.Offset = 0
 	m.mode, m.outcome = listMode, outcome{}
 	return m.load()
 }
@@ -348,11 +343,11 @@ func (m *Maintain) detailView() string {
 	}
 	level := ""
 	if p.TitleLevel != "" {
-		level = "（" + dictLabel(ref, domain.DictTitleLevel, p.TitleLevel) + "）"
+		level = "（" + common.DictLabel(ref, domain.DictTitleLevel, p.TitleLevel) + "）"
 	}
 	rows := [][2]string{
 		{"姓名", p.Name}, {"身份证号", p.IDNumber}, {"性别", p.Gender + "    出生日期：" + p.BirthDate},
-		{"民族", p.Ethnicity}, {"学历", dictLabel(ref, domain.DictEducation, p.Education) + "    学位：" + p.Degree},
+		{"民族", p.Ethnicity}, {"学历", common.DictLabel(ref, domain.DictEducation, p.Education) + "    学位：" + p.Degree},
 		{"所学专业", p.Specialty}, {"职称", p.Title + level}, {"岗位", p.Post},
 		{"手机号码", p.Mobile}, {"电子邮箱", p.Email}, {"状态", shortStatus(p.Status)}, {"登录账号", account},
 	}
@@ -406,7 +401,7 @@ func (m *Maintain) View() string {
 		body = m.detailView()
 	default:
 		top := st.Muted.Render(textwidth.Truncate(m.filterText(), w, st.Ellipsis))
-		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.view()) + "\n" + m.outcome.view(m.c, w, 2)
+		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + m.outcome.view(m.c, w, 2)
 	}
 	return textwidth.Block(body, w, h)
 }

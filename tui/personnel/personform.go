@@ -37,16 +37,6 @@ func dictOptions(ref domain.Reference, kind string) []form.Option {
 	return opts
 }
 
-// dictLabel is the label of code in a dictionary, or the code itself.
-func dictLabel(ref domain.Reference, kind, code string) string {
-	for _, it := range ref.Dictionaries[kind] {
-		if it.Code == code {
-			return it.Label
-		}
-	}
-	return code
-}
-
 // optional checks a value only once something is typed.
 func optional(check func(string) string) func(*form.Form, string) string {
 	return func(_ *form.Form, v string) string {

@@ -10,6 +10,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
 )
@@ -39,7 +40,7 @@ type Profile struct {
 	query   *form.Form
 	units   *table.Table
 	found   map[int64]domain.UnitBrief
-	pager   pager
+	pager   pane.Pager
 	asked   string // the query the results answer
 	seq     int
 	// claiming and withdrawing ask "确定…？(y/n)" first.
@@ -64,7 +65,7 @@ type unitsFound struct {
 
 // NewProfile builds the module; Init loads the person's record.
 func NewProfile(c *common.Common) common.Component {
-	m := &Profile{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: newPager()}
+	m := &Profile{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager()}
 	m.units = table.New(c.Styles, c.Keys, "",
 		table.Column{Title: "单位名称", Width: 16, Flex: true}, table.Column{Title: "统一社会信用代码", Width: 18},
 		table.Column{Title: "地区", Width: 6})
@@ -74,11 +75,7 @@ func NewProfile(c *common.Common) common.Component {
 
 // Init loads the record and the dictionaries (for the title level).
 func (m *Profile) Init() tea.Cmd {
-	ref := m.c.Services.Ref
-	return tea.Batch(m.load(), common.Call(m.id, func(ctx context.Context) (any, error) {
-		r, err := ref.Reference(ctx)
-		return referenceLoaded{ref: r}, err
-	}))
+	return tea.Batch(m.load(), m.c.LoadReference(m.id))
 }
 
 func (m *Profile) load() tea.Cmd {
@@ -113,9 +110,9 @@ func (m *Profile) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			m.person, m.loaded = v.person, true
-		case referenceLoaded:
+		case common.ReferenceLoaded:
 			if msg.Err == nil {
-				m.ref = v.ref
+				m.ref = v.Ref
 			}
 		case profileChanged:
 			return m.changed(v, msg.Err)
@@ -141,7 +138,7 @@ func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
 		m.query.SetWidth(m.width)
 		m.units.SetRows(nil)
 		m.units.SetEmpty("输入单位名称或统一社会信用代码后按 enter 查找")
-		m.asked, m.pager = "", newPager()
+		m.asked, m.pager = "", pane.NewPager()
 	case key.Matches(k, km.Withdraw) && st == domain.AffiliationPending:
 		m.withdrawing, m.outcome = true, outcome{}
 	}
@@ -191,11 +188,11 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 	case k.Type == tea.KeyUp || k.Type == tea.KeyDown:
 		m.units.Update(k)
 	case key.Matches(k, km.PrevPage):
-		if m.pager.prev() {
+		if m.pager.Prev() {
 			return m.search()
 		}
 	case key.Matches(k, km.NextPage):
-		if m.pager.next() {
+		if m.pager.Next() {
 			return m.search()
 		}
 	case key.Matches(k, km.Submit):
@@ -205,7 +202,7 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 			m.claiming = &u
 			return nil
 		}
-		m.pager.offset = 0
+		m.pager.Offset = 0
 		return m.search()
 	default:
 		m.query.Update(k)
@@ -217,7 +214,7 @@ func (m *Profile) search() tea.Cmd {
 	m.seq++
 	m.asked = strings.TrimSpace(m.query.Value(fieldQuery))
 	seq, persons := m.seq, m.c.Services.Persons
-	q := domain.UnitSearch{Query: m.asked, PageRequest: m.pager.request()}
+	q := domain.UnitSearch{Query: m.asked, PageRequest: m.pager.Request()}
 	m.units.SetEmpty("查找中" + m.c.Styles.Ellipsis)
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := persons.SearchUnits(ctx, q)
@@ -234,7 +231,7 @@ func (m *Profile) unitsDone(v unitsFound, err error) {
 		m.outcome.failed(err)
 		return
 	}
-	m.pager.received(v.page.Total, v.page.Offset)
+	m.pager.Received(v.page.Total, v.page.Offset)
 	m.found = map[int64]domain.UnitBrief{}
 	rows := make([]table.Row, 0, len(v.page.Items))
 	for _, u := range v.page.Items {
@@ -339,12 +336,12 @@ func (m *Profile) View() string {
 	case m.mode == profileSearch:
 		hint := "enter 查找；↑/↓ 选择后再按 enter 申请加入"
 		body = m.query.View() + "\n" + st.Muted.Render(textwidth.Truncate(hint, w, st.Ellipsis)) + "\n" +
-			m.units.View() + "\n" + st.Muted.Render(m.pager.view()) + "\n" + bottom
+			m.units.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + bottom
 	default:
 		p := m.person
 		title := p.Title
 		if p.TitleLevel != "" {
-			title += "（" + dictLabel(m.ref, domain.DictTitleLevel, p.TitleLevel) + "）"
+			title += "（" + common.DictLabel(m.ref, domain.DictTitleLevel, p.TitleLevel) + "）"
 		}
 		unit := p.UnitName
 		if unit == "" {

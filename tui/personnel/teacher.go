@@ -11,6 +11,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
 )
@@ -31,7 +32,7 @@ type Teachers struct {
 	id       common.ScreenID
 	mode     mode
 	table    *table.Table
-	pager    pager
+	pager    pane.Pager
 	filter   domain.TeacherFilter
 	filters  *form.Form
 	items    map[int64]domain.Teacher
@@ -64,7 +65,7 @@ type teacherDeleted struct{ teacher domain.Teacher }
 
 // NewTeachers builds the module; Init loads the first page.
 func NewTeachers(c *common.Common) common.Component {
-	m := &Teachers{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: newPager(), items: map[int64]domain.Teacher{}}
+	m := &Teachers{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager(), items: map[int64]domain.Teacher{}}
 	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis,
 		table.Column{Title: "姓名", Width: 8}, table.Column{Title: "性别", Width: 4}, table.Column{Title: "职称", Width: 10},
 		table.Column{Title: "工作单位", Width: 10, Flex: true}, table.Column{Title: "状态", Width: 4})
@@ -79,7 +80,7 @@ func (m *Teachers) load() tea.Cmd {
 	m.seq++
 	seq, teachers := m.seq, m.c.Services.Teachers
 	f := m.filter
-	f.PageRequest = m.pager.request()
+	f.PageRequest = m.pager.Request()
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := teachers.ListTeachers(ctx, f)
 		return teachersLoaded{seq: seq, page: p}, err
@@ -135,11 +136,11 @@ func (m *Teachers) listKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Reload):
 		return m.load()
 	case key.Matches(k, km.PrevPage):
-		if m.pager.prev() {
+		if m.pager.Prev() {
 			return m.load()
 		}
 	case key.Matches(k, km.NextPage):
-		if m.pager.next() {
+		if m.pager.Next() {
 			return m.load()
 		}
 	case key.Matches(k, km.Filter):
@@ -302,7 +303,7 @@ func (m *Teachers) saved(v teacherSaved, err error) tea.Cmd {
 	}
 	if v.added {
 		m.outcome.done("已新增教师：" + v.teacher.Name + "（已启用）")
-		m.pager.offset = 0
+		m.pager.Offset = 0
 	} else {
 		m.outcome.done("已保存：" + v.teacher.Name)
 	}
@@ -322,7 +323,7 @@ func (m *Teachers) loaded(v teachersLoaded, err error) tea.Cmd {
 		}
 		return nil
 	}
-	if m.pager.received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, v.page.Offset) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Teacher{}
@@ -368,7 +369,7 @@ func (m *Teachers) filterKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	m.filter = domain.TeacherFilter{Name: strings.TrimSpace(m.filters.Value(filterName)), State: domain.TeacherState(m.filters.Value(filterState))}
-	m.pager.offset = 0
+	m.pager.Offset = 0
 	m.mode, m.outcome = listMode, outcome{}
 	return m.load()
 }
@@ -442,7 +443,7 @@ func (m *Teachers) View() string {
 			bottom = st.Confirm.Render(textwidth.Truncate("确定删除教师 "+m.deleting.Name+"？(y/n)", w, st.Ellipsis))
 		}
 		top := st.Muted.Render(textwidth.Truncate(m.filterText(), w, st.Ellipsis))
-		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.view()) + "\n" + bottom
+		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + bottom
 	}
 	return textwidth.Block(body, w, h)
 }

@@ -1,7 +1,6 @@
 package personnel
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/styles"
 	"jxjy/tui/textwidth"
 )
@@ -30,16 +30,7 @@ func (o *outcome) failed(err error) { *o = outcome{failure: common.ErrorText(err
 
 // failForm shows err at the form's fields where it names them, and the
 // rest in the failure line; what was typed stays.
-func (o *outcome) failForm(f *form.Form, err error) {
-	others := f.SetServerErrors(domain.FieldErrorsOf(err))
-	*o = outcome{failure: common.ErrorText(err)}
-	if len(others) > 0 {
-		o.failure = strings.Join(others, "；")
-	}
-	if bad := f.FirstError(); bad != "" {
-		f.Focus(bad)
-	}
-}
+func (o *outcome) failForm(f *form.Form, err error) { *o = outcome{failure: pane.FormError(f, err)} }
 
 // view wraps the message to w cells, at most rows lines.
 func (o *outcome) view(c *common.Common, w, rows int) string {
@@ -189,52 +180,4 @@ func idFacts(id string) string {
 		return "（身份证号有效后自动生成）"
 	}
 	return info.Gender + "  " + info.Birth.Format(domain.DateLayout)
-}
-
-// pager is the server-side page a list shows: a page holds more rows than
-// the screen, which scrolls within it; pgup and pgdn fetch the neighbours.
-type pager struct {
-	limit, offset, total int
-}
-
-func newPager() pager { return pager{limit: domain.DefaultPageSize} }
-
-func (p *pager) request() domain.PageRequest {
-	return domain.PageRequest{Limit: p.limit, Offset: p.offset}
-}
-
-// next and prev move a page and report whether there was one.
-func (p *pager) next() bool {
-	if p.offset+p.limit >= p.total {
-		return false
-	}
-	p.offset += p.limit
-	return true
-}
-
-func (p *pager) prev() bool {
-	if p.offset == 0 {
-		return false
-	}
-	p.offset = max(p.offset-p.limit, 0)
-	return true
-}
-
-// received takes the page the server answered; an empty page past the end
-// (rows removed meanwhile) steps back to the last page that has rows.
-func (p *pager) received(total, offset int) (again bool) {
-	p.total, p.offset = total, offset
-	if offset > 0 && offset >= total {
-		p.offset = max((total-1)/max(p.limit, 1)*p.limit, 0)
-		return true
-	}
-	return false
-}
-
-func (p *pager) view() string {
-	if p.total == 0 {
-		return "共 0 条"
-	}
-	pages := (p.total + p.limit - 1) / p.limit
-	return "第 " + strconv.Itoa(p.offset/p.limit+1) + "/" + strconv.Itoa(pages) + " 页  共 " + strconv.Itoa(p.total) + " 条"
 }

@@ -309,23 +309,3 @@ func planLines(c *common.Common, d domain.PlanDetail, w int) []string {
 	}
 	return out
 }
-
-// wrapCells cuts s into lines of at most w cells, between any two
-// characters: Chinese has no spaces to wrap at.
-func wrapCells(s string, w int) []string {
-	w = max(w, 2)
-	var out []string
-	var line strings.Builder
-	used := 0
-	for _, r := range s {
-		rw := textwidth.Width(string(r))
-		if used+rw > w {
-			out = append(out, line.String())
-			line.Reset()
-			used = 0
-		}
-		line.WriteRune(r)
-		used += rw
-	}
-	return append(out, line.String())
-}

@@ -376,7 +376,7 @@ func (p *problems) wrapped() []string {
 	for i, l := range p.lines {
 		num := strconv.Itoa(i+1) + ". "
 		indent := strings.Repeat(" ", len(num))
-		for j, part := range wrapCells(l, p.width-len(num)) {
+		for j, part := range textwidth.Wrap(l, max(p.width-len(num), 2)) {
 			if j == 0 {
 				out = append(out, num+part)
 			} else {

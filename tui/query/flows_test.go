@@ -34,31 +34,16 @@ func start(t *testing.T, db *store.DB, ascii bool) (*tuitest.Driver, *servertest
 	return tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL, ASCII: ascii}), env, dir
 }
 
-// fits checks the screen is exactly 80×24.
-func fits(t *testing.T, d *tuitest.Driver, name string) {
-	t.Helper()
-	t.Logf("%s:\n%s", name, d.View())
-	lines := strings.Split(d.View(), "\n")
-	if len(lines) != 24 {
-		t.Errorf("%s: %d lines", name, len(lines))
-	}
-	for i, l := range lines {
-		if w := textwidth.Width(l); w != 80 {
-			t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
-		}
-	}
-}
-
 func TestPlanQueryShowsApprovedPlansInFull(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		d, _, _ := start(t, db, false)
 		d.Login(store.DemoUnit, store.DemoPassword)
 		d.OpenModule("专业课计划查询")
 		d.MustSee("全部已通过计划", "2026年度人工智能")
-		fits(t, d, "plan list")
+		d.Fits("plan list")
 		d.Press(tea.KeyEnter)
 		d.MustSee("计划与培训班", "计划名称", "培训班 1：")
-		fits(t, d, "plan detail")
+		d.Fits("plan detail")
 		d.Press(tea.KeyPgDown)
 		d.MustSee("班主任", "授课教师", "人工智能发展概论")
 		d.Press(tea.KeyCtrlN)
@@ -88,7 +73,7 @@ func TestRecordQueryFiltersMarksAndExports(t *testing.T) {
 		d.Login(store.DemoUnit, store.DemoPassword)
 		d.OpenModule("继续教育培训记录查询")
 		d.MustSee("全部有效记录", "陈志明")
-		fits(t, d, "record list")
+		d.Fits("record list")
 		d.Type("/")
 		d.Type("黄思琪")
 		d.Press(tea.KeyCtrlS)
@@ -108,10 +93,10 @@ func TestRecordQueryFiltersMarksAndExports(t *testing.T) {
 
 		d.Type("x")
 		d.MustSee("导出继续教育培训记录", "文件名", "查询：姓名=陈志明")
-		fits(t, d, "export")
+		d.Fits("export")
 		d.Press(tea.KeyEnter)
 		d.MustSee("已导出", "条记录", "已保存到", "100%")
-		fits(t, d, "exported")
+		d.Fits("exported")
 		want := countRecords(t, env, "陈志明")
 		files, _ := filepath.Glob(filepath.Join(dir, "继续教育培训记录_*.xlsx"))
 		if len(files) != 1 {
@@ -173,7 +158,7 @@ func TestStatisticsChartsAt80x24(t *testing.T) {
 			d.OpenModule("继续教育培训记录查询")
 			d.Type("s")
 			d.MustSee("广州市天河区示范科技有限公司", "达标情况", "已达标", "未达标", "按科目类别", "公需科目")
-			fits(t, d, "unit stats")
+			d.Fits("unit stats")
 			checkBars(t, d.View())
 			d.Press(tea.KeyPgDown)
 			d.MustSee("按月份", "12月")
@@ -191,12 +176,12 @@ func TestStatisticsChartsAt80x24(t *testing.T) {
 			d.Login(store.DemoAuthority, store.DemoPassword)
 			d.OpenModule("统计")
 			d.MustSee("广州市人力资源和社会保障局", "已达标")
-			fits(t, d, "authority stats")
+			d.Fits("authority stats")
 			for range 4 {
 				d.Press(tea.KeyPgDown)
 			}
 			d.MustSee("按区县", "天河区", "越秀区")
-			fits(t, d, "authority stats by district")
+			d.Fits("authority stats by district")
 			checkBars(t, d.View())
 			if ascii && strings.ContainsAny(d.View(), "█⚠…●") {
 				t.Fatalf("ASCII theme shows Unicode glyphs:\n%s", d.View())

@@ -291,7 +291,7 @@ func (d *planDetail) Update(msg tea.Msg) tea.Cmd {
 // lines is the plan, then each class with its teachers and subjects.
 func (d *planDetail) lines() []string {
 	st, w, p := d.c.Styles, d.width, d.detail
-	out := labelled(d.c, [][2]string{
+	out := pane.Labelled(d.c, [][2]string{
 		{"年度", strconv.Itoa(p.Year)}, {"专业课程", strings.TrimSpace(p.CourseCode + " " + p.CourseName)},
 		{"计划名称", p.Name}, {"培训对象", p.Audience}, {"计划说明", p.Description},
 		{"状态", p.Status.Label()}, {"附件", strconv.Itoa(len(p.Files)) + " 个（ctrl+n 查看）"},
@@ -305,7 +305,7 @@ func (d *planDetail) lines() []string {
 				lecturers[j] += "（" + t.Title + "）"
 			}
 		}
-		out = append(out, labelled(d.c, [][2]string{
+		out = append(out, pane.Labelled(d.c, [][2]string{
 			{"培训日期", k.StartDate + " 至 " + k.EndDate}, {"培训地点", k.Location},
 			{"人数上限", strconv.Itoa(k.Capacity) + "（已报名 " + strconv.Itoa(k.Enrolled) + "）"},
 			{"学时", k.Hours.String()}, {"状态", k.Status.Label()}, {"班主任", k.HeadName},
@@ -314,7 +314,7 @@ func (d *planDetail) lines() []string {
 		for _, s := range k.Subjects {
 			head := "· " + s.Name + "  " + s.Hours.String() + "学时  " + s.LecturerName
 			out = append(out, textwidth.Truncate(head, w, st.Ellipsis))
-			for _, l := range wrap(s.Content, max(w-4, 6)) {
+			for _, l := range textwidth.Wrap(s.Content, max(w-4, 6)) {
 				if l != "" {
 					out = append(out, "    "+st.Muted.Render(l))
 				}

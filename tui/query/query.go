@@ -13,7 +13,6 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/pane"
-	"jxjy/tui/textwidth"
 )
 
 // Module keys, as domain.MenuFor names them.
@@ -52,51 +51,6 @@ func NewStats(c *common.Common) common.Component {
 var chinaZone = time.FixedZone("CST", 8*60*60)
 
 func thisYear() int { return time.Now().In(chinaZone).Year() }
-
-// labelled lays label：value rows out with the labels aligned and long
-// values wrapped under themselves.
-func labelled(c *common.Common, rows [][2]string, w int) []string {
-	st := c.Styles
-	lw := 0
-	for _, r := range rows {
-		lw = max(lw, textwidth.Width(r[0]))
-	}
-	room := max(w-lw-2, 6)
-	var out []string
-	for _, r := range rows {
-		lines := wrap(r[1], room)
-		if r[1] == "" {
-			lines = []string{st.Muted.Render("（无）")}
-		}
-		for i, line := range lines {
-			prefix := strings.Repeat(" ", lw+2)
-			if i == 0 {
-				prefix = st.Label.Render(textwidth.PadLeft(r[0], lw) + "：")
-			}
-			out = append(out, prefix+line)
-		}
-	}
-	return out
-}
-
-// wrap cuts plain text into lines of at most w cells, by characters
-// (Chinese has no spaces to break at).
-func wrap(text string, w int) []string {
-	var lines []string
-	var b strings.Builder
-	used := 0
-	for _, r := range text {
-		rw := textwidth.Width(string(r))
-		if used+rw > w && used > 0 {
-			lines = append(lines, b.String())
-			b.Reset()
-			used = 0
-		}
-		b.WriteRune(r)
-		used += rw
-	}
-	return append(lines, b.String())
-}
 
 // scroller shows a window of lines that up, down, pgup and pgdn move.
 type scroller struct {

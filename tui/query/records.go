@@ -288,7 +288,7 @@ func (d *recordDetail) lines() []string {
 	if r.Dishonest {
 		name += "  " + st.Flag + " 有效失信记录"
 	}
-	return labelled(d.c, [][2]string{
+	return pane.Labelled(d.c, [][2]string{
 		{"姓名", name}, {"身份证号", r.IDNumber}, {"科目类别", r.CategoryLabel}, {"培训形式", r.FormLabel},
 		{"培训内容", r.Title}, {"主办单位", r.Organizer}, {"培训日期", r.StartDate + " 至 " + r.EndDate},
 		{"年度", strconv.Itoa(r.Year)}, {"学时", r.Hours.String()}, {"记录来源", r.Source.Label()},

@@ -18,7 +18,6 @@ import (
 	"jxjy/server/xlsximport"
 	"jxjy/tui"
 	"jxjy/tui/common"
-	"jxjy/tui/textwidth"
 	"jxjy/tui/tuitest"
 )
 
@@ -33,20 +32,6 @@ func start(t *testing.T, db *store.DB) *tuitest.Driver {
 	d.Login(store.DemoUnit, store.DemoPassword)
 	d.OpenModule("继续教育记录批量申报")
 	return d
-}
-
-// fits checks the screen is exactly 80×24 cells.
-func fits(t *testing.T, d *tuitest.Driver, name string) {
-	t.Helper()
-	lines := strings.Split(d.View(), "\n")
-	if len(lines) != 24 {
-		t.Errorf("%s: %d lines", name, len(lines))
-	}
-	for i, l := range lines {
-		if w := textwidth.Width(l); w != 80 {
-			t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
-		}
-	}
 }
 
 // retype replaces the focused field's text.
@@ -89,7 +74,7 @@ func TestBatchImportFlow(t *testing.T) {
 		d := start(t, db)
 		dir := t.TempDir()
 		d.MustSee("第一步：按【t】模板下载")
-		fits(t, d, "start")
+		d.Fits("start")
 
 		d.Type("t")
 		d.MustSee("模板下载", "保存到", "继续教育记录导入模板.xlsx")
@@ -116,7 +101,7 @@ func TestBatchImportFlow(t *testing.T) {
 		d.Press(tea.KeyEnter)
 		d.MustSee("文件：名单.xlsx（工作表“导入数据”）", "共 149 行：有效 138，有误 11，已存在 0",
 			"校验完成。按 i 将有效的行入库，按 e 保存错误报告", "行号", "列名", "问题")
-		fits(t, d, "report")
+		d.Fits("report")
 		// The first problem is the ID number Excel turned into a number,
 		// in full under the table.
 		d.MustSee("[1/11]第42行，身份证号：身份证号被Excel转换为数字")
@@ -137,7 +122,7 @@ func TestBatchImportFlow(t *testing.T) {
 		d.MustSee("将把138条有效记录入库（有误11行、已存在0行不入库）")
 		d.Type("y")
 		d.MustSee("已入库138条记录（有误11行、已存在0行未入库）", "（已入库）")
-		fits(t, d, "imported")
+		d.Fits("imported")
 
 		// The same file again: every good row is already there.
 		d.Type("u")
@@ -176,7 +161,7 @@ func TestBatchImportRefusalsAndPicker(t *testing.T) {
 		d.Press(tea.KeyTab)
 		d.MustSee("位置：", "导出.xlsx")
 		d.MustNotSee("说明.txt")
-		fits(t, d, "picker")
+		d.Fits("picker")
 		d.Press(tea.KeyEnter) // the only entry: 导出.xlsx
 		d.MustSee("不是 Excel 工作簿")
 		d.Press(tea.KeyEsc)
@@ -209,7 +194,7 @@ func TestBatchImportOverSSH(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(root, common.OutboxName, "继续教育记录导入模板-2.xlsx")); err != nil {
 			t.Fatalf("the second template did not go beside the first: %v", err)
 		}
-		fits(t, d, "saved over SSH")
+		d.Fits("saved over SSH")
 
 		d.Type("u")
 		d.MustSee("scp -P 2222 文件名")
@@ -218,7 +203,7 @@ func TestBatchImportOverSSH(t *testing.T) {
 		d.MustSee("共 40 行：有效 39，有误 1，已存在 0")
 		d.Type("e")
 		d.MustSee("outbox/名单-错误报告.xlsx", "clerk@jxjy.example")
-		fits(t, d, "report saved over SSH")
+		d.Fits("report saved over SSH")
 		if rows := dataRows(t, filepath.Join(root, common.OutboxName, "名单-错误报告.xlsx")); len(rows) != 2 {
 			t.Fatalf("error report rows %v", rows)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
+	"jxjy/tui/filepick"
 	"jxjy/tui/form"
 	"jxjy/tui/pane"
 	"jxjy/tui/table"
@@ -67,7 +68,7 @@ type Model struct {
 
 	mode   mode
 	path   *form.Form
-	picker *picker
+	picker *filepick.Picker
 	saving kind   // savingTemplate or savingReport while a target is asked for
 	target string // the file to save to, awaiting the overwrite answer
 	job    *job
@@ -116,17 +117,17 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		case key.Matches(k, keyCancel):
 			m.mode = home
 		case key.Matches(k, keyBrowse):
-			m.picker, m.mode = newPicker(m.c, m.browseDir()), picking
-			m.picker.setSize(m.width, m.height-2)
+			m.picker, m.mode = filepick.New(m.c, m.browseDir(), "（没有 .xlsx 文件）", offered), picking
+			m.picker.SetSize(m.width, m.height-2)
 		case m.path.Update(k) == form.Submitted:
-			return m.startValidate(m.resolve(m.path.Value(fieldPath), m.c.Files.InboxDir()))
+			return m.startValidate(m.c.Files.Resolve(m.path.Value(fieldPath), m.c.Files.InboxDir()))
 		}
 	case picking:
 		if key.Matches(k, keyCancel) {
 			m.mode = typingSource
 			return nil
 		}
-		if path := m.picker.update(k); path != "" {
+		if path := m.picker.Update(k); path != "" {
 			m.path.SetValue(fieldPath, path)
 			return m.startValidate(path)
 		}
@@ -135,7 +136,7 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		case key.Matches(k, keyCancel):
 			m.mode = home
 		case m.path.Update(k) == form.Submitted:
-			return m.chooseTarget(m.resolve(m.path.Value(fieldPath), m.c.Files.OutboxDir()))
+			return m.chooseTarget(m.c.Files.Resolve(m.path.Value(fieldPath), m.c.Files.OutboxDir()))
 		}
 	case confirmOverwrite:
 		switch {
@@ -241,7 +242,7 @@ func (m *Model) pathForm(label, value string) *form.Form {
 // browseDir is where the picker opens: the folder of the path typed so
 // far, if there is one, else the inbox.
 func (m *Model) browseDir() string {
-	typed := m.resolve(m.path.Value(fieldPath), m.c.Files.InboxDir())
+	typed := m.c.Files.Resolve(m.path.Value(fieldPath), m.c.Files.InboxDir())
 	if typed == "" {
 		// Nothing typed: "." would be the server's folder over SSH.
 		return m.c.Files.InboxDir()
@@ -252,21 +253,6 @@ func (m *Model) browseDir() string {
 		}
 	}
 	return m.c.Files.InboxDir()
-}
-
-// resolve makes a typed path absolute, relative to dir; ~ is the home
-// folder on the operator's own machine.
-func (m *Model) resolve(path, dir string) string {
-	path = strings.TrimSpace(path)
-	if strings.HasPrefix(path, "~"+string(filepath.Separator)) && m.c.Files.Mode == common.LocalFiles {
-		if home, err := os.UserHomeDir(); err == nil {
-			path = filepath.Join(home, path[2:])
-		}
-	}
-	if path != "" && !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	return path
 }
 
 // refuse shows a problem found before any upload, at the path field.
@@ -281,13 +267,13 @@ func (m *Model) refuse(msg string) tea.Cmd {
 func (m *Model) openSource(path string) (domain.ImportUpload, *os.File, string) {
 	f, err := m.c.Files.Open(path)
 	if err != nil {
-		return domain.ImportUpload{}, nil, "无法打开：" + fileProblem(err)
+		return domain.ImportUpload{}, nil, "无法打开：" + common.FileProblem(err)
 	}
 	info, err := f.Stat()
 	problem := ""
 	switch {
 	case err != nil:
-		problem = "无法读取：" + fileProblem(err)
+		problem = "无法读取：" + common.FileProblem(err)
 	case info.IsDir():
 		problem = "请选择文件，而不是文件夹"
 	case info.Size() == 0:
@@ -379,7 +365,7 @@ func (m *Model) startSave(k kind, target string) tea.Cmd {
 		if src != nil {
 			src.Close()
 		}
-		m.mode, m.outcome = home, pane.Outcome{Failure: "无法保存文件：" + fileProblem(err)}
+		m.mode, m.outcome = home, pane.Outcome{Failure: "无法保存文件：" + common.FileProblem(err)}
 		return nil
 	}
 	ctx, cancel := m.begin(k, filepath.Base(target))
@@ -464,7 +450,7 @@ func (m *Model) failed(ev event) tea.Cmd {
 	case cancelled:
 		msg = "已取消"
 	case !errors.As(ev.err, &de):
-		msg = "无法保存文件：" + fileProblem(ev.err)
+		msg = "无法保存文件：" + common.FileProblem(ev.err)
 	}
 	if ev.kind == validating && !cancelled && de != nil && de.Code != domain.CodeUnavailable {
 		// The file itself was refused: say so where its path is typed.
@@ -499,7 +485,7 @@ func (m *Model) SetSize(w, h int) {
 		m.path.SetWidth(m.width)
 	}
 	if m.picker != nil {
-		m.picker.setSize(m.width, m.height-2)
+		m.picker.SetSize(m.width, m.height-2)
 	}
 }
 
@@ -529,7 +515,7 @@ func (m *Model) View() string {
 		}
 		body = m.path.View() + "\n" + st.Muted.Render(wrap.Render(hint))
 	case picking:
-		body = m.picker.view(m.width)
+		body = m.picker.View(m.width)
 	case typingTarget:
 		title := "模板下载"
 		if m.saving == savingReport {
@@ -614,7 +600,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case picking:
 		choose := km.Submit
 		choose.SetHelp("enter", "打开/选择")
-		return []key.Binding{km.Choose, choose, keyParent, keyCancel}
+		return []key.Binding{km.Choose, choose, filepick.Parent, keyCancel}
 	case typingTarget:
 		return []key.Binding{km.Submit, keyCancel}
 	case confirmOverwrite, confirmImport:

@@ -10,6 +10,7 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
+	"jxjy/tui/pane"
 	"jxjy/tui/textwidth"
 )
 
@@ -115,15 +116,6 @@ func listen(events <-chan event) tea.Cmd {
 	}
 }
 
-// bar draws a fraction as the attachment panel does: from the numbers,
-// never animated, so an idle terminal stays still; plain ASCII, so it
-// lines up in either theme.
-func (m *Model) bar(fraction float64) string {
-	room := max(m.width-2, 4)
-	full := min(max(int(fraction*float64(room)), 0), room)
-	return "[" + m.c.Styles.Notice.Render(strings.Repeat("=", full)) + strings.Repeat("-", room-full) + "]"
-}
-
 // workView is the progress screen: the file, the steps with the current
 // one marked, the current step's bar and its numbers.
 func (m *Model) workView() string {
@@ -163,6 +155,6 @@ func (m *Model) workView() string {
 		fraction = float64(at.Done) / float64(at.Total)
 		numbers = fmt.Sprintf("%d / %d 行  %3.0f%%", at.Done, at.Total, fraction*100)
 	}
-	lines = append(lines, m.bar(fraction), numbers, st.Muted.Render("esc 取消"))
+	lines = append(lines, pane.Bar(st, fraction, m.width), numbers, st.Muted.Render("esc 取消"))
 	return strings.Join(lines, "\n")
 }

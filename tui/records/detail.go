@@ -108,8 +108,8 @@ func (d *detail) info() [][2]string {
 	rows := [][2]string{
 		{"人员", r.PersonName + "（" + r.IDNumber + "）"},
 		{"所在单位", r.UnitName},
-		{"科目类别", dictLabel(d.ref, domain.DictCategory, r.Category)},
-		{"培训形式", dictLabel(d.ref, domain.DictForm, r.Form)},
+		{"科目类别", common.DictLabel(d.ref, domain.DictCategory, r.Category)},
+		{"培训形式", common.DictLabel(d.ref, domain.DictForm, r.Form)},
 		{"培训内容", r.Title},
 		{"主办单位", r.Organizer},
 		{"培训时间", r.StartDate + " 至 " + r.EndDate + "（" + strconv.Itoa(days) + "天）"},

@@ -12,6 +12,7 @@ import (
 	"jxjy/tui/common"
 	"jxjy/tui/form"
 	"jxjy/tui/keys"
+	"jxjy/tui/pane"
 	"jxjy/tui/styles"
 	"jxjy/tui/textwidth"
 )
@@ -237,16 +238,7 @@ func (e *editor) save() tea.Cmd {
 }
 
 // saveFailed shows the server's word at the fields; the input stays.
-func (e *editor) saveFailed(err error) {
-	others := e.form.SetServerErrors(domain.FieldErrorsOf(err))
-	e.outcome.failed(err)
-	if len(others) > 0 {
-		e.outcome.failure = strings.Join(others, "；")
-	}
-	if bad := e.form.FirstError(); bad != "" {
-		e.form.Focus(bad)
-	}
-}
+func (e *editor) saveFailed(err error) { e.outcome = outcome{failure: pane.FormError(e.form, err)} }
 
 // rebase takes the record as it now stands after a stale save, keeping
 // what was typed: saving again writes the operator's input over it.

@@ -29,7 +29,7 @@ func TestUnitDeclaresAttachesConfirmsAndDeletes(t *testing.T) {
 		d.Login(store.DemoUnit, store.DemoPassword)
 		d.OpenModule("继续教育记录申报")
 		d.MustSee("软件测试技术提升培训", "按 / 筛选")
-		fits(t, d, "declare list")
+		d.Fits("declare list")
 
 		d.Type("n")
 		d.MustSee("添加培训记录", "按姓名/身份证号查找")
@@ -38,7 +38,7 @@ func TestUnitDeclaresAttachesConfirmsAndDeletes(t *testing.T) {
 		d.Press(tea.KeyTab)
 		fillRecord(d, "专业", "培训", "新一代信息技术研修班", daysAgo(3), daysAgo(2), "17")
 		d.MustSee("每天最多8学时", "添加培训记录")
-		fits(t, d, "editor with a server error")
+		d.Fits("editor with a server error")
 		d.Press(tea.KeyCtrlU)
 		d.Type("16")
 		d.Press(tea.KeyCtrlS)
@@ -78,7 +78,7 @@ func TestUnitDeclaresAttachesConfirmsAndDeletes(t *testing.T) {
 		d.Type("y")
 		d.MustSee("已删除：误录的记录")
 
-		unit := apiAs(t, env, store.DemoUnit)
+		unit := tuitest.APIAs(t, env, store.DemoUnit)
 		page, err := unit.ListRecords(t.Context(), domain.RecordFilter{Source: domain.SourceUnit, PageRequest: domain.PageRequest{Limit: 200}})
 		if err != nil {
 			t.Fatal(err)
@@ -110,7 +110,7 @@ func TestRecordFieldsAreCheckedAsTyped(t *testing.T) {
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("结束日期不能早于开始日期")
 		d.MustNotSee("已保存")
-		fits(t, d, "editor with field errors")
+		d.Fits("editor with field errors")
 	})
 }
 
@@ -122,7 +122,7 @@ func TestPersonSubmissionReturnedFixedAndApproved(t *testing.T) {
 		d.Login(store.DemoPerson, store.DemoPassword)
 		d.OpenModule("学时申报")
 		d.MustSee("网络与信息安全实务讲座", "待认定", "已退回")
-		fits(t, d, "person's list")
+		d.Fits("person's list")
 		d.Type("n")
 		fillRecord(d, "公需", "讲座", "信息安全意识讲座", daysAgo(3), daysAgo(3), "4")
 		d.MustSee("已保存：信息安全意识讲座", "s 送审")
@@ -171,7 +171,7 @@ func TestPersonSubmissionReturnedFixedAndApproved(t *testing.T) {
 		d.Press(tea.KeyEnter, tea.KeyEnter)
 		d.MustSee("审核（同意）成功：信息安全意识讲座，已生效")
 
-		person := apiAs(t, env, store.DemoPerson)
+		person := tuitest.APIAs(t, env, store.DemoPerson)
 		years, err := person.MyHours(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -179,7 +179,7 @@ func TestPersonSubmissionReturnedFixedAndApproved(t *testing.T) {
 		relogin(d, store.DemoPerson, "我的学时")
 		y := years[0]
 		d.MustSee("各年度学时", lineCells(y))
-		fits(t, d, "我的学时")
+		d.Fits("我的学时")
 		d.Press(tea.KeyTab, tea.KeyEnter)
 		d.MustSee("记录信息", "所在单位")
 	})
@@ -230,7 +230,7 @@ func TestInstitutionSubmitsThreeAndUnitBatchApproves(t *testing.T) {
 		d.MustSee("请先用空格键勾选")
 		d.Press(tea.KeyCtrlA)
 		d.MustSee("已勾选 3 条")
-		fits(t, d, "review queue with ticks")
+		d.Fits("review queue with ticks")
 		d.Type("b")
 		d.MustSee("同意已勾选的 3 条记录吗？(y/n)")
 		d.Type("y")
@@ -238,7 +238,7 @@ func TestInstitutionSubmitsThreeAndUnitBatchApproves(t *testing.T) {
 
 		relogin(d, store.DemoInstitution, "申报查询")
 		for _, n := range []string{"一", "二", "三"} {
-			if l := lineWith(t, d, "机构培训第"+n+"期"); !strings.Contains(l, "已生效") {
+			if l := d.LineWith("机构培训第" + n + "期"); !strings.Contains(l, "已生效") {
 				t.Fatalf("申报查询 row: %q", l)
 			}
 		}
@@ -263,7 +263,7 @@ func TestStaleSaveKeepsTheInput(t *testing.T) {
 		}
 		d.Type("终端里的备注")
 
-		api := apiAs(t, env, store.DemoPerson)
+		api := tuitest.APIAs(t, env, store.DemoPerson)
 		page, err := api.ListRecords(t.Context(), domain.RecordFilter{Status: domain.RecordDraft, Person: ""})
 		if err != nil {
 			t.Fatal(err)

@@ -1,7 +1,6 @@
 package records_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"jxjy/server/store"
 	"jxjy/tui"
 	"jxjy/tui/common"
-	"jxjy/tui/textwidth"
 	"jxjy/tui/tuitest"
 )
 
@@ -24,20 +22,6 @@ func start(t *testing.T, db *store.DB) (*tuitest.Driver, *servertest.Env) {
 	c := client.New(env.URL, client.Options{RetryWait: 1})
 	s := common.Services{Auth: c, Ref: c, Admin: c, Attachments: c, History: c, Persons: c, Records: c}
 	return tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL}), env
-}
-
-// apiAs is a client logged in as user, for checks beside the TUI.
-func apiAs(t *testing.T, env *servertest.Env, user string) *client.Client {
-	t.Helper()
-	c := env.Client()
-	capt, err := c.NewCaptcha(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(t.Context(), domain.LoginRequest{Username: user, Password: store.DemoPassword, CaptchaID: capt.ID, CaptchaCode: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // daysAgo is the date n days before today in China.
@@ -58,30 +42,4 @@ func relogin(d *tuitest.Driver, user, title string) {
 	d.Press(tea.KeyCtrlX)
 	d.Login(user, store.DemoPassword)
 	d.OpenModule(title)
-}
-
-// lineWith is the screen line holding text.
-func lineWith(t *testing.T, d *tuitest.Driver, text string) string {
-	t.Helper()
-	for _, l := range strings.Split(d.View(), "\n") {
-		if strings.Contains(l, text) {
-			return l
-		}
-	}
-	t.Fatalf("no line with %q:\n%s", text, d.View())
-	return ""
-}
-
-// fits checks the screen is exactly 80×24 cells.
-func fits(t *testing.T, d *tuitest.Driver, name string) {
-	t.Helper()
-	lines := strings.Split(d.View(), "\n")
-	if len(lines) != 24 {
-		t.Errorf("%s: %d lines", name, len(lines))
-	}
-	for i, l := range lines {
-		if w := textwidth.Width(l); w != 80 {
-			t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
-		}
-	}
 }

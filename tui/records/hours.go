@@ -9,6 +9,7 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
 )
@@ -24,7 +25,7 @@ type Hours struct {
 	yearTab *table.Table
 	recTab  *table.Table
 	onYears bool // the years table has the keyboard
-	pager   pager
+	pager   pane.Pager
 	items   map[int64]domain.Record
 	seq     int
 	ref     domain.Reference
@@ -38,7 +39,7 @@ type hoursLoaded struct{ years []domain.YearHours }
 
 // NewHours builds the module; Init loads the totals.
 func NewHours(c *common.Common) common.Component {
-	m := &Hours{c: c, km: newKeyMap(c.Keys), id: c.NewID(), onYears: true, pager: newPager(), items: map[int64]domain.Record{}}
+	m := &Hours{c: c, km: newKeyMap(c.Keys), id: c.NewID(), onYears: true, pager: pane.NewPager(), items: map[int64]domain.Record{}}
 	m.yearTab = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis,
 		table.Column{Title: "年度", Width: 4}, table.Column{Title: "公需", Width: 5}, table.Column{Title: "专业", Width: 5},
 		table.Column{Title: "选修", Width: 5}, table.Column{Title: "合计", Width: 5}, table.Column{Title: "要求", Width: 8, Flex: true})
@@ -52,16 +53,13 @@ func NewHours(c *common.Common) common.Component {
 
 // Init loads the totals and the dictionaries.
 func (m *Hours) Init() tea.Cmd {
-	svc, ref := m.c.Services.Records, m.c.Services.Ref
+	svc := m.c.Services.Records
 	return tea.Batch(
 		common.Call(m.id, func(ctx context.Context) (any, error) {
 			y, err := svc.MyHours(ctx)
 			return hoursLoaded{years: y}, err
 		}),
-		common.Call(m.id, func(ctx context.Context) (any, error) {
-			r, err := ref.Reference(ctx)
-			return referenceLoaded{ref: r}, err
-		}))
+		m.c.LoadReference(m.id))
 }
 
 func (m *Hours) year() int {
@@ -78,7 +76,7 @@ func (m *Hours) loadRecords() tea.Cmd {
 	}
 	m.seq++
 	seq, svc := m.seq, m.c.Services.Records
-	f := domain.RecordFilter{Year: year, PageRequest: m.pager.request()}
+	f := domain.RecordFilter{Year: year, PageRequest: m.pager.Request()}
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := svc.ListRecords(ctx, f)
 		return recordsLoaded{seq: seq, page: p}, err
@@ -104,9 +102,9 @@ func (m *Hours) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Hours) answer(msg common.Result) tea.Cmd {
 	switch v := msg.Value.(type) {
-	case referenceLoaded:
+	case common.ReferenceLoaded:
 		if msg.Err == nil {
-			m.ref = v.ref
+			m.ref = v.Ref
 		}
 	case hoursLoaded:
 		if msg.Err != nil {
@@ -134,7 +132,7 @@ func (m *Hours) answer(msg common.Result) tea.Cmd {
 			m.outcome.failed(msg.Err)
 			return nil
 		}
-		if m.pager.received(v.page.Total, v.page.Offset) {
+		if m.pager.Received(v.page.Total, v.page.Offset) {
 			return m.loadRecords()
 		}
 		m.items = map[int64]domain.Record{}
@@ -171,11 +169,11 @@ func (m *Hours) handleKey(k tea.KeyMsg) tea.Cmd {
 			m.recTab.Focus()
 		}
 	case !m.onYears && key.Matches(k, km.PrevPage):
-		if m.pager.prev() {
+		if m.pager.Prev() {
 			return m.loadRecords()
 		}
 	case !m.onYears && key.Matches(k, km.NextPage):
-		if m.pager.next() {
+		if m.pager.Next() {
 			return m.loadRecords()
 		}
 	case !m.onYears && key.Matches(k, km.Detail):
@@ -188,7 +186,7 @@ func (m *Hours) handleKey(k tea.KeyMsg) tea.Cmd {
 		before := m.year()
 		m.yearTab.Update(k)
 		if m.year() != before {
-			m.pager = newPager()
+			m.pager = pane.NewPager()
 			return m.loadRecords()
 		}
 	default:
@@ -247,7 +245,7 @@ func (m *Hours) View() string {
 		line(st.Muted.Render(m.requirementLine())) + "\n" +
 		line(st.Heading.Render(recHead)) + "\n" +
 		m.recTab.View() + "\n" +
-		line(st.Muted.Render(m.pager.view())) + "\n" +
+		line(st.Muted.Render(m.pager.View())) + "\n" +
 		textwidth.Block(m.outcome.view(m.c, m.width, 2), m.width, 2)
 }
 

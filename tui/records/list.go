@@ -11,6 +11,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
 )
@@ -24,7 +25,7 @@ type List struct {
 	id      common.ScreenID
 	mode    mode
 	table   *table.Table
-	pager   pager
+	pager   pane.Pager
 	items   map[int64]domain.Record
 	filter  domain.RecordFilter
 	seq     int // the latest page request; older answers are dropped
@@ -45,8 +46,6 @@ type question struct {
 	text string
 	yes  func() tea.Cmd
 }
-
-type referenceLoaded struct{ ref domain.Reference }
 
 type recordsLoaded struct {
 	seq  int
@@ -69,7 +68,7 @@ const (
 )
 
 func newList(c *common.Common, md mode) *List {
-	m := &List{c: c, km: newKeyMap(c.Keys), id: c.NewID(), mode: md, pager: newPager(), items: map[int64]domain.Record{}}
+	m := &List{c: c, km: newKeyMap(c.Keys), id: c.NewID(), mode: md, pager: pane.NewPager(), items: map[int64]domain.Record{}}
 	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, md.titles...)
 	m.table.SetCheckable(md.review)
 	m.SetSize(50, 17)
@@ -78,11 +77,7 @@ func newList(c *common.Common, md mode) *List {
 
 // Init loads the first page and the dictionaries.
 func (m *List) Init() tea.Cmd {
-	ref := m.c.Services.Ref
-	return tea.Batch(m.load(), common.Call(m.id, func(ctx context.Context) (any, error) {
-		r, err := ref.Reference(ctx)
-		return referenceLoaded{ref: r}, err
-	}))
+	return tea.Batch(m.load(), m.c.LoadReference(m.id))
 }
 
 func (m *List) load() tea.Cmd {
@@ -94,7 +89,7 @@ func (m *List) load() tea.Cmd {
 	if m.mode.status != "" {
 		f.Status = m.mode.status
 	}
-	f.PageRequest = m.pager.request()
+	f.PageRequest = m.pager.Request()
 	seq, svc := m.seq, m.c.Services.Records
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := svc.ListRecords(ctx, f)
@@ -124,11 +119,11 @@ func (m *List) Update(msg tea.Msg) tea.Cmd {
 
 func (m *List) answer(msg common.Result) tea.Cmd {
 	switch v := msg.Value.(type) {
-	case referenceLoaded:
+	case common.ReferenceLoaded:
 		if msg.Err == nil {
-			m.ref = v.ref
+			m.ref = v.Ref
 			if m.editor != nil {
-				m.editor.setReference(v.ref)
+				m.editor.setReference(v.Ref)
 			}
 		}
 	case recordsLoaded:
@@ -174,7 +169,7 @@ func (m *List) loaded(v recordsLoaded, err error) tea.Cmd {
 		m.outcome.failed(err)
 		return nil
 	}
-	if m.pager.received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, v.page.Offset) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Record{}
@@ -261,11 +256,11 @@ func (m *List) handleKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Reload):
 		return m.load()
 	case key.Matches(k, km.PrevPage):
-		if m.pager.prev() {
+		if m.pager.Prev() {
 			return m.load()
 		}
 	case key.Matches(k, km.NextPage):
-		if m.pager.next() {
+		if m.pager.Next() {
 			return m.load()
 		}
 	case key.Matches(k, km.Filter):
@@ -492,7 +487,7 @@ func (m *List) applyFilter() tea.Cmd {
 		From:   domain.NormalizeInput(f.Value(filterFrom)), To: domain.NormalizeInput(f.Value(filterTo)),
 	}
 	m.filterForm = nil
-	m.pager = newPager()
+	m.pager = pane.NewPager()
 	return m.load()
 }
 
@@ -626,7 +621,7 @@ func (m *List) View() string {
 		return textwidth.Block(m.detail.view(), m.width, m.height-2) + "\n" +
 			textwidth.Block(m.bottom(), m.width, 2)
 	}
-	foot := m.pager.view()
+	foot := m.pager.View()
 	if m.mode.review {
 		foot += "  已勾选 " + strconv.Itoa(len(m.table.Checked())) + " 条"
 	}

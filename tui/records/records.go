@@ -4,7 +4,6 @@
 package records
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -195,64 +194,6 @@ func paragraph(c *common.Common, text string, style lipgloss.Style, w, rows int)
 		lines[i] = style.Render(strings.TrimRight(l, " "))
 	}
 	return strings.Join(lines, "\n")
-}
-
-// pager is the server-side page a list shows: a page holds more rows than
-// the screen, which scrolls within it; pgup and pgdn fetch the neighbours.
-type pager struct {
-	limit, offset, total int
-}
-
-func newPager() pager { return pager{limit: domain.DefaultPageSize} }
-
-func (p *pager) request() domain.PageRequest {
-	return domain.PageRequest{Limit: p.limit, Offset: p.offset}
-}
-
-// next and prev move a page and report whether there was one.
-func (p *pager) next() bool {
-	if p.offset+p.limit >= p.total {
-		return false
-	}
-	p.offset += p.limit
-	return true
-}
-
-func (p *pager) prev() bool {
-	if p.offset == 0 {
-		return false
-	}
-	p.offset = max(p.offset-p.limit, 0)
-	return true
-}
-
-// received takes the page the server answered; an empty page past the end
-// (records removed meanwhile) steps back to the last page that has rows.
-func (p *pager) received(total, offset int) (again bool) {
-	p.total, p.offset = total, offset
-	if offset > 0 && offset >= total {
-		p.offset = max((total-1)/max(p.limit, 1)*p.limit, 0)
-		return true
-	}
-	return false
-}
-
-func (p *pager) view() string {
-	if p.total == 0 {
-		return "共 0 条"
-	}
-	pages := (p.total + p.limit - 1) / p.limit
-	return "第 " + strconv.Itoa(p.offset/p.limit+1) + "/" + strconv.Itoa(pages) + " 页  共 " + strconv.Itoa(p.total) + " 条"
-}
-
-// dictLabel names a dictionary code, or shows the code when unknown.
-func dictLabel(ref domain.Reference, kind, code string) string {
-	for _, it := range ref.Dictionaries[kind] {
-		if it.Code == code {
-			return it.Label
-		}
-	}
-	return code
 }
 
 // categoryLabel names a category without the reference data at hand.

@@ -1,4 +1,5 @@
-// Package register is unit self-registration (manual 1.1.1).
+// Package register is unit self-registration (manual 1.1.1) and the
+// registration screen that persons' self-registration shares.
 package register
 
 import (
@@ -12,6 +13,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 )
 
 // Field keys, as domain.UnitRegistration names them in field errors.
@@ -27,45 +29,67 @@ const (
 // Registered is the notice the login screen shows after success.
 const Registered = "注册成功，请登录。首次登录需修改密码"
 
-// Model is the registration screen.
+// Model is a self-registration screen: enter walks the fields and then
+// registers, esc goes back to login, and a refusal keeps what was typed.
 type Model struct {
 	c       *common.Common
 	id      common.ScreenID
+	title   string
+	notice  string
 	form    *form.Form
+	send    Sender
 	message string
 	busy    bool
 
 	width, height int
 }
 
+// Sender reads a checked form on the UI's goroutine and returns the login
+// name and the call, run off it, that registers what was typed.
+type Sender func(f *form.Form) (username string, register func(ctx context.Context) error)
+
 type registered struct{ username string }
 
-// New builds an empty registration form.
+// NewForm makes a registration screen titled title around f; send
+// registers, and notice greets the operator at login afterwards.
+func NewForm(c *common.Common, title, notice string, f *form.Form, send Sender) *Model {
+	return &Model{c: c, id: c.NewID(), title: title, notice: notice, form: f, send: send}
+}
+
+// New builds the empty unit registration form.
 func New(c *common.Common) *Model {
 	km := c.Keys
 	text := func(secret bool, limit int) form.Control { return form.NewText(km, secret, limit) }
-	return &Model{
-		c:  c,
-		id: c.NewID(),
-		form: form.New(c.Styles, km, 26,
-			form.Field{Key: fieldUsername, Label: "用户名", Control: text(false, 32), Check: func(_ *form.Form, v string) string {
-				return domain.CheckUsername(strings.TrimSpace(v))
-			}},
-			form.Field{Key: fieldPassword, Label: "密码", Control: text(true, 128), Check: func(_ *form.Form, v string) string {
-				return domain.CheckPassword(v)
-			}},
-			form.Field{Key: fieldConfirm, Label: "确认密码", Control: text(true, 128), Check: form.SameAs(fieldPassword, "两次输入的密码不一致")},
-			form.Field{Key: fieldUnitName, Label: "单位名称", Control: text(false, 100), Check: func(_ *form.Form, v string) string {
-				return domain.CheckText(v, 100, "单位名称")
-			}},
-			form.Field{Key: fieldUSCC, Label: "统一社会信用代码", Control: text(false, 18), Check: func(_ *form.Form, v string) string {
-				return domain.CheckUSCC(domain.NormalizeUSCC(v))
-			}},
-			form.Field{Key: fieldMobile, Label: "手机号码", Control: text(false, 11), Check: func(_ *form.Form, v string) string {
-				return domain.CheckMobile(strings.TrimSpace(v))
-			}},
-		),
-	}
+	f := form.New(c.Styles, km, 26,
+		form.Field{Key: fieldUsername, Label: "用户名", Control: text(false, 32), Check: func(_ *form.Form, v string) string {
+			return domain.CheckUsername(strings.TrimSpace(v))
+		}},
+		form.Field{Key: fieldPassword, Label: "密码", Control: text(true, 128), Check: func(_ *form.Form, v string) string {
+			return domain.CheckPassword(v)
+		}},
+		form.Field{Key: fieldConfirm, Label: "确认密码", Control: text(true, 128), Check: form.SameAs(fieldPassword, "两次输入的密码不一致")},
+		form.Field{Key: fieldUnitName, Label: "单位名称", Control: text(false, 100), Check: func(_ *form.Form, v string) string {
+			return domain.CheckText(v, 100, "单位名称")
+		}},
+		form.Field{Key: fieldUSCC, Label: "统一社会信用代码", Control: text(false, 18), Check: func(_ *form.Form, v string) string {
+			return domain.CheckUSCC(domain.NormalizeUSCC(v))
+		}},
+		form.Field{Key: fieldMobile, Label: "手机号码", Control: text(false, 11), Check: func(_ *form.Form, v string) string {
+			return domain.CheckMobile(strings.TrimSpace(v))
+		}},
+	)
+	return NewForm(c, "单位注册", Registered, f, func(f *form.Form) (string, func(context.Context) error) {
+		req := domain.UnitRegistration{
+			Username: f.Value(fieldUsername),
+			Password: f.Value(fieldPassword),
+			UnitName: f.Value(fieldUnitName),
+			USCC:     f.Value(fieldUSCC),
+			Mobile:   f.Value(fieldMobile),
+		}
+		req.Normalize()
+		auth := c.Services.Auth
+		return req.Username, func(ctx context.Context) error { return auth.RegisterUnit(ctx, req) }
+	})
 }
 
 // Init has nothing to fetch.
@@ -98,17 +122,9 @@ func (m *Model) submit() tea.Cmd {
 		return nil
 	}
 	m.busy, m.message = true, ""
-	req := domain.UnitRegistration{
-		Username: m.form.Value(fieldUsername),
-		Password: m.form.Value(fieldPassword),
-		UnitName: m.form.Value(fieldUnitName),
-		USCC:     m.form.Value(fieldUSCC),
-		Mobile:   m.form.Value(fieldMobile),
-	}
-	req.Normalize()
-	auth := m.c.Services.Auth
+	username, register := m.send(m.form)
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		return registered{username: req.Username}, auth.RegisterUnit(ctx, req)
+		return registered{username: username}, register(ctx)
 	})
 }
 
@@ -117,16 +133,9 @@ func (m *Model) submit() tea.Cmd {
 func (m *Model) done(username string, err error) tea.Cmd {
 	m.busy = false
 	if err == nil {
-		return common.Send(common.ShowLogin{Notice: Registered, Username: username})
+		return common.Send(common.ShowLogin{Notice: m.notice, Username: username})
 	}
-	others := m.form.SetServerErrors(domain.FieldErrorsOf(err))
-	m.message = common.ErrorText(err)
-	if len(others) > 0 {
-		m.message = strings.Join(others, "；")
-	}
-	if bad := m.form.FirstError(); bad != "" {
-		m.form.Focus(bad)
-	}
+	m.message = pane.FormError(m.form, err)
 	return nil
 }
 
@@ -149,7 +158,7 @@ func (m *Model) View() string {
 	case m.message != "":
 		body += "\n\n" + st.Error.Render(lipgloss.NewStyle().Width(common.FrameInner(m.width)).Render(m.message))
 	}
-	return common.Frame(st, m.width, m.height, "单位注册", body)
+	return common.Frame(st, m.width, m.height, m.title, body)
 }
 
 // ShortHelp lists the registration keys.

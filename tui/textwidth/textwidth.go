@@ -84,3 +84,23 @@ func Block(s string, w, h int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Wrap cuts plain text into lines of at most w cells, between any two
+// characters: Chinese has no spaces to break at. A character wider than w
+// still gets a line of its own.
+func Wrap(s string, w int) []string {
+	var lines []string
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		rw := Width(string(r))
+		if used+rw > w && used > 0 {
+			lines = append(lines, b.String())
+			b.Reset()
+			used = 0
+		}
+		b.WriteRune(r)
+		used += rw
+	}
+	return append(lines, b.String())
+}

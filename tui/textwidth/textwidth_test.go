@@ -76,3 +76,18 @@ func TestBlockIsExactlyTheSizeAsked(t *testing.T) {
 		t.Errorf("Block pads to %q", got)
 	}
 }
+
+func TestWrapBreaksChineseByWidth(t *testing.T) {
+	lines := Wrap("培训班“安全运维实训班”：科目学时合计3，应等于培训班学时8", 20)
+	if len(lines) != 3 {
+		t.Fatalf("%q", lines)
+	}
+	for _, l := range lines {
+		if Width(l) > 20 {
+			t.Fatalf("line %q is %d cells", l, Width(l))
+		}
+	}
+	if strings.Join(lines, "") != "培训班“安全运维实训班”：科目学时合计3，应等于培训班学时8" {
+		t.Fatal("text lost")
+	}
+}

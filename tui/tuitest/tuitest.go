@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"jxjy/tui"
+	"jxjy/tui/textwidth"
 )
 
 // Driver runs the root model: every command is executed at once and its
@@ -90,6 +91,38 @@ func (d *Driver) MustNotSee(texts ...string) {
 		if strings.Contains(v, s) {
 			d.t.Fatalf("screen shows %q:\n%s", s, v)
 		}
+	}
+}
+
+// LineWith is the screen line holding text.
+func (d *Driver) LineWith(text string) string {
+	d.t.Helper()
+	for _, l := range strings.Split(d.View(), "\n") {
+		if strings.Contains(l, text) {
+			return l
+		}
+	}
+	d.t.Fatalf("no line with %q:\n%s", text, d.View())
+	return ""
+}
+
+// Fits checks the screen, called name in failures, is exactly 80×24 cells.
+func (d *Driver) Fits(name string) {
+	d.t.Helper()
+	view := d.View()
+	lines := strings.Split(view, "\n")
+	bad := len(lines) != 24
+	if bad {
+		d.t.Errorf("%s: %d lines", name, len(lines))
+	}
+	for i, l := range lines {
+		if w := textwidth.Width(l); w != 80 {
+			bad = true
+			d.t.Errorf("%s: line %d is %d cells: %q", name, i+1, w, l)
+		}
+	}
+	if bad {
+		d.t.Logf("%s:\n%s", name, view)
 	}
 }
 

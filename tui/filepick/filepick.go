@@ -1,4 +1,7 @@
-package attachment
+// Package filepick browses folders for a file to read. It reads through
+// common.Files rather than the disk directly (as bubbles' filepicker
+// does), so over SSH it never leaves the operator's own folder.
+package filepick
 
 import (
 	"io/fs"
@@ -15,38 +18,39 @@ import (
 	"jxjy/tui/textwidth"
 )
 
-// picker browses folders for a file to upload. It reads through
-// common.Files rather than the disk directly (as bubbles' filepicker
-// does), so over SSH it never leaves the operator's own folder.
-type picker struct {
+// Picker lists one folder at a time: folders first, then files, each by
+// name; hidden entries and those its offer refuses are left out.
+type Picker struct {
 	c       *common.Common
+	offer   func(fs.DirEntry) bool
 	dir     string
 	entries []fs.DirEntry
 	table   *table.Table
 	failure string
 }
 
-var pickerParent = key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("backspace", "上一级"))
+// Parent goes up one folder.
+var Parent = key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("backspace", "上一级"))
 
-func newPicker(c *common.Common) *picker {
-	p := &picker{c: c, table: table.New(c.Styles, c.Keys, "（空文件夹）",
+// New opens a picker at dir listing the entries offer accepts (all of
+// them when offer is nil); empty is shown for a folder with nothing to list.
+func New(c *common.Common, dir, empty string, offer func(fs.DirEntry) bool) *Picker {
+	p := &Picker{c: c, offer: offer, table: table.New(c.Styles, c.Keys, empty,
 		table.Column{Title: "名称", Width: 12, Flex: true}, table.Column{Title: "大小", Width: 9})}
-	p.open(c.Files.StartDir())
+	p.open(dir)
 	return p
 }
 
-// open lists dir: folders first, then files, each by name; hidden ones
-// are left out.
-func (p *picker) open(dir string) {
+func (p *Picker) open(dir string) {
 	entries, err := p.c.Files.ReadDir(dir)
 	if err != nil {
-		p.failure = "无法打开文件夹：" + fileProblem(err)
+		p.failure = "无法打开文件夹：" + common.FileProblem(err)
 		return
 	}
 	p.dir, p.failure = dir, ""
 	p.entries = p.entries[:0]
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".") {
+		if !strings.HasPrefix(e.Name(), ".") && (p.offer == nil || p.offer(e)) {
 			p.entries = append(p.entries, e)
 		}
 	}
@@ -70,9 +74,9 @@ func (p *picker) open(dir string) {
 	p.table.Select(0)
 }
 
-// update moves in the listing; it returns the chosen file's path once the
+// Update moves in the listing; it returns the chosen file's path once the
 // operator picks one.
-func (p *picker) update(k tea.KeyMsg) (chosen string) {
+func (p *Picker) Update(k tea.KeyMsg) (chosen string) {
 	switch {
 	case key.Matches(k, p.c.Keys.Submit):
 		r, ok := p.table.Selected()
@@ -86,7 +90,7 @@ func (p *picker) update(k tea.KeyMsg) (chosen string) {
 			return ""
 		}
 		return path
-	case key.Matches(k, pickerParent):
+	case key.Matches(k, Parent):
 		if up, ok := p.c.Files.Parent(p.dir); ok {
 			p.open(up)
 		}
@@ -96,9 +100,12 @@ func (p *picker) update(k tea.KeyMsg) (chosen string) {
 	return ""
 }
 
-func (p *picker) setSize(w, h int) { p.table.SetSize(w, max(h, 2)) }
+// SetSize gives the listing w×h cells, below the location lines.
+func (p *Picker) SetSize(w, h int) { p.table.SetSize(w, max(h, 2)) }
 
-func (p *picker) view(w int) string {
+// View is the folder's location, a problem opening it if any, and the
+// listing, cut to w cells.
+func (p *Picker) View(w int) string {
 	st := p.c.Styles
 	head := st.Muted.Render(textwidth.Truncate("位置："+p.c.Files.Display(p.dir), w, st.Ellipsis))
 	if p.failure != "" {
