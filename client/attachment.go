@@ -54,6 +54,9 @@ func (c *Client) transferRequest(ctx context.Context, method, path string, body 
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Accept-Encoding", "identity")
 	req.Header.Set("User-Agent", "jxjy-client/1")
+	if c.forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", c.forwardedFor)
+	}
 	return req, nil
 }
 

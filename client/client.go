@@ -28,6 +28,11 @@ type Options struct {
 	RetryWait time.Duration
 	// Transport replaces the HTTP transport (tests inject faults here).
 	Transport http.RoundTripper
+	// ForwardedFor is the address of the person this client acts for, sent
+	// as X-Forwarded-For: `jxjy ssh` runs every operator's client from one
+	// process, and a server that trusts it (--trusted-proxy) then budgets
+	// each operator's logins by their own address, not the gateway's.
+	ForwardedFor string
 }
 
 // Client is one operator's connection to a jxjy server. It holds that
@@ -36,6 +41,8 @@ type Client struct {
 	http  *resty.Client
 	mu    sync.RWMutex
 	token string
+	// forwardedFor is Options.ForwardedFor, for requests made without resty.
+	forwardedFor string
 }
 
 // Compile-time checks that Client implements the services the TUI uses.
@@ -72,8 +79,11 @@ func New(baseURL string, o Options) *Client {
 	if o.Transport != nil {
 		r.SetTransport(o.Transport)
 	}
+	if o.ForwardedFor != "" {
+		r.SetHeader("X-Forwarded-For", o.ForwardedFor)
+	}
 	r.SetLogger(quietLogger{})
-	return &Client{http: r}
+	return &Client{http: r, forwardedFor: o.ForwardedFor}
 }
 
 // retryable allows a retry only when repeating the call cannot duplicate a

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"jxjy/server/api"
@@ -39,6 +40,9 @@ type Config struct {
 	// MaxUploadBytes is the size limit of one attachment; 0 means
 	// domain.DefaultMaxUploadBytes (20 MiB).
 	MaxUploadBytes int64
+	// TrustedProxies are gateways whose X-Forwarded-For the per-address
+	// limits believe (see api.Config.TrustedProxies).
+	TrustedProxies []netip.Prefix
 }
 
 // Server is a running jxjy server.
@@ -102,12 +106,15 @@ func New(db *store.DB, cfg Config) *Server {
 		RecordImport: store.NewRecordImportService(db),
 		Requirements: store.NewRequirementService(db),
 		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont)),
+		Dictionaries: store.NewDictionaryService(db),
 		Ready:        db.Ping,
+		PoolStats:    db.PoolStats,
 		Logger:       cfg.Logger,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Now:          cfg.Now,
 
 		AnonymousPerMinute: cfg.AnonymousPerMinute,
+		TrustedProxies:     cfg.TrustedProxies,
 		// The service settles the default, so both limits are the same.
 		MaxUploadBytes: files.MaxBytes(),
 	})
@@ -116,6 +123,10 @@ func New(db *store.DB, cfg Config) *Server {
 
 // Handler is the full HTTP handler, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.API.Handler() }
+
+// MetricsHandler serves the Prometheus metrics page; give it a listener of
+// its own (`jxjy serve --metrics-addr`), not the public one.
+func (s *Server) MetricsHandler() http.Handler { return s.API.MetricsHandler() }
 
 // Serve answers on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {

@@ -190,7 +190,7 @@ func TestEndToEndPlanToCredits(t *testing.T) {
 		w.as(store.DemoUnit, "培训人员录入")
 		w.filter("安全运维实训班")
 		d.Press(tea.KeyEnter)
-		d.MustSee("已录入 0 / 人数上限 5")
+		d.MustSee("已录入 0 / 人数上限 5", "⚠黄思琪") // the seeded 失信 entry
 		d.Press(tea.KeySpace, tea.KeySpace, tea.KeySpace, tea.KeySpace, tea.KeySpace, tea.KeySpace)
 		d.Type("a")
 		d.MustSee("名额不足")

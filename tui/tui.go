@@ -96,6 +96,7 @@ func modules() menu.Registry {
 	return menu.Registry{
 		admin.ModuleCreateAuthority:      admin.NewCreateAuthority,
 		admin.ModuleResetPassword:        admin.NewResetPassword,
+		admin.ModuleDictionaries:         admin.NewDictionaries,
 		application.ModuleApply:          application.NewApply,
 		application.ModuleInfo:           application.NewInfo,
 		application.ModuleReview:         application.NewReview,

@@ -16,7 +16,7 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
 用法:
   jxjy [--ascii] [--db URL] [--captcha on|off]
         内嵌服务器 + 终端界面（首次运行写入演示数据）
-  jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo] [--cjk-font 字体.ttf] [--max-upload-mb 20]
+  jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo] [--cjk-font 字体.ttf] [--max-upload-mb 20] [--metrics-addr 127.0.0.1:9090] [--anon-rate 30] [--trusted-proxy CIDR,…]
         仅运行服务器（环境变量 JXJY_ADDR, JXJY_DB, JXJY_CJK_FONT：证书PDF的中文字体）
   jxjy tui --server URL [--ascii]
         连接已运行的服务器（环境变量 JXJY_SERVER）
@@ -28,6 +28,10 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
         在伪终端中驱动终端界面（本机与经 jxjy ssh），统计每次按键写出的字节数
   jxjy demo-template [--out 继续教育记录导入示例.xlsx] [--rows 150] [--force]
         生成 demo-unit 的继续教育记录批量申报示例文件（含常见错误行）
+  jxjy gen --db URL [--seed 1] [--units 210] [--persons 10000] [--records 50000]
+        生成确定性的模拟全省数据（压测用；全省规模：--units 10000 --persons 1000000 --records 5000000）
+  jxjy bench --server URL [--scenario login|persons|records|queue|stats] [--duration 30s] [--concurrency 50] [--pid PID]
+        经 HTTP 接口压测，报告 p50/p99 延迟、每秒请求数与服务器内存（RSS）
   jxjy admin create-account --db URL --role authority|institution|admin --username U [--region 440100] [--name 名称] [--password P]
   jxjy admin reset-password --db URL --username U [--password P]
         账号初始化与密码重置（不给 --password 时生成随机密码并打印）
@@ -67,6 +71,10 @@ func run(ctx context.Context, args []string) error {
 		return runSSH(ctx, args[1:])
 	case "bench-tty":
 		return runBenchTTY(ctx, args[1:])
+	case "gen":
+		return runGen(ctx, args[1:])
+	case "bench":
+		return runBench(ctx, args[1:])
 	case "demo-template":
 		return runDemoTemplate(args[1:])
 	case "admin":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -22,6 +23,13 @@ func runServe(ctx context.Context, args []string) error {
 	demo := fs.Bool("demo", false, "seed demo data into an empty database")
 	maxUpload := fs.Int64("max-upload-mb", 20, "size limit of one attachment, in MiB")
 	cjkFont := fs.String("cjk-font", "", "TrueType font for certificate PDFs (default $JXJY_CJK_FONT, then fonts-droid-fallback)")
+	anonRate := fs.Int("anon-rate", 0, "captcha, login and registration calls per minute per client address (0: default 30; -1: off, for load tests)")
+	metricsAddr := fs.String("metrics-addr", envOr("JXJY_METRICS_ADDR", ""), "listen address of the Prometheus metrics page (default off)")
+	var trusted prefixList
+	if err := trusted.Set(envOr("JXJY_TRUSTED_PROXIES", "")); err != nil {
+		return err
+	}
+	fs.Var(&trusted, "trusted-proxy", "gateways (CIDR or IP, comma-separated) whose X-Forwarded-For names the client, e.g. a `jxjy ssh` host")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -37,7 +45,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	log := newLogger(os.Stderr)
 	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log, CJKFont: *cjkFont,
-		MaxUploadBytes: *maxUpload << 20})
+		MaxUploadBytes: *maxUpload << 20, TrustedProxies: trusted, AnonymousPerMinute: *anonRate})
 	if err != nil {
 		return err
 	}
@@ -46,7 +54,28 @@ func runServe(ctx context.Context, args []string) error {
 		_ = srv.Shutdown(context.Background())
 		return err
 	}
+	if *metricsAddr != "" {
+		stop, err := serveMetrics(srv, *metricsAddr)
+		if err != nil {
+			_ = l.Close()
+			_ = srv.Shutdown(context.Background())
+			return err
+		}
+		defer stop()
+	}
 	return serveUntilDone(ctx, srv, l)
+}
+
+// serveMetrics serves the metrics page on its own address, which the
+// operator keeps off the public network; stop closes it.
+func serveMetrics(srv *server.Server, addr string) (stop func(), err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(l) }()
+	return func() { _ = hs.Close() }, nil
 }
 
 // serveUntilDone serves until ctx ends (a signal), then shuts down
@@ -91,7 +120,7 @@ func clientServices(c *client.Client) common.Services {
 	return common.Services{Auth: c, Ref: c, Admin: c, Health: c, Applications: c, Attachments: c, History: c,
 		Persons: c, Teachers: c, Records: c, RecordImport: c,
 		Requirements: c, Certificates: c, Courses: c, Plans: c, Classes: c,
-		Credit: c, Queries: c}
+		Credit: c, Queries: c, Dictionaries: c}
 }
 
 // runEmbedded is `jxjy` alone: the server on a loopback port over SQLite in
@@ -135,7 +164,7 @@ func runEmbedded(ctx context.Context, args []string) error {
 // startEmbedded runs a server over db on a loopback port (demo data on
 // first run) and returns its URL; stop shuts it down gracefully.
 func startEmbedded(ctx context.Context, db string, captcha bool, log *slog.Logger) (url string, stop func() error, err error) {
-	srv, err := server.Open(ctx, server.Config{DB: db, CaptchaEnabled: captcha, Demo: true, Logger: log})
+	srv, err := server.Open(ctx, server.Config{DB: db, CaptchaEnabled: captcha, Demo: true, Logger: log, TrustedProxies: loopback})
 	if err != nil {
 		return "", nil, err
 	}

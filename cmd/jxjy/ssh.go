@@ -65,8 +65,8 @@ func runSSH(ctx context.Context, args []string) error {
 	serverURL := *url
 	srv, err := sshserve.New(sshserve.Config{
 		ServerURL: serverURL,
-		Services: func() common.Services {
-			return clientServices(client.New(serverURL, client.Options{}))
+		ServicesFrom: func(remote net.Addr) common.Services {
+			return clientServices(client.New(serverURL, client.Options{ForwardedFor: hostOf(remote)}))
 		},
 		HostKeyPath:          *hostKey,
 		FilesDir:             *files,

@@ -5,8 +5,10 @@ package api
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -67,6 +69,10 @@ type Config struct {
 	// 我的证书 and the public certificate check.
 	Requirements domain.RequirementService
 	Certificates domain.CertificateService
+	// Dictionaries serves the administrator's 字典维护.
+	Dictionaries domain.DictionaryAdmin
+	// PoolStats reports the database connection pools for the metrics page.
+	PoolStats func() map[string]sql.DBStats
 	// Ready reports whether the server can serve (its database answers).
 	Ready  func(context.Context) error
 	Logger *slog.Logger
@@ -81,6 +87,10 @@ type Config struct {
 	// a negative AnonymousPerMinute turns the limit off (load tests).
 	AnonymousPerMinute int
 	AnonymousBurst     int
+	// TrustedProxies are gateways whose X-Forwarded-For names the client
+	// (`jxjy serve --trusted-proxy`; `jxjy ssh` trusts its embedded server's
+	// loopback), so per-address limits see each operator behind them.
+	TrustedProxies []netip.Prefix
 	// Now is the clock of the rate limiter (default time.Now).
 	Now func() time.Time
 }
@@ -92,6 +102,7 @@ type API struct {
 	routes  []Route
 	mux     *http.ServeMux
 	limiter *ipLimiter
+	metrics metrics
 }
 
 // Access says who may call a route.
@@ -155,6 +166,8 @@ func New(cfg Config) *API {
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.Method+" "+Prefix+rt.Path, a.wrap(rt))
 	}
+	a.mux.HandleFunc("GET /healthz", a.live)
+	a.mux.HandleFunc("GET /readyz", a.ready)
 	a.mux.HandleFunc("GET "+Prefix, a.index)
 	a.mux.HandleFunc("GET "+Prefix+"/{$}", a.index)
 	a.mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
@@ -168,7 +181,7 @@ func (a *API) Routes() []Route { return append([]Route(nil), a.routes...) }
 
 // Handler returns the full middleware chain around the routes.
 func (a *API) Handler() http.Handler {
-	var h http.Handler = a.mux
+	h := a.withMetrics(a.mux)
 	h = withGzip(h)
 	h = a.withRecover(h)
 	h = withAccessLog(a.log)(h)

@@ -70,7 +70,7 @@ func (l *ipLimiter) prune(now time.Time) {
 
 // limited refuses a request over the address's budget.
 func (a *API) limited(r *http.Request) error {
-	if a.limiter == nil || a.limiter.allow(remoteIP(r)) {
+	if a.limiter == nil || a.limiter.allow(a.clientIP(r)) {
 		return nil
 	}
 	return domain.Errorf(domain.CodeRateLimited, "操作过于频繁，请稍后再试")

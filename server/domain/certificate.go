@@ -325,7 +325,8 @@ type CertificateRow struct {
 	Met         bool         `json:"met"`
 	Shortfalls  []Shortfall  `json:"shortfalls,omitempty"`
 	Certificate *Certificate `json:"certificate,omitempty"`
-	Voided      int          `json:"voided"` // voided certificates of the year, kept in history
+	Voided      int          `json:"voided"`              // voided certificates of the year, kept in history
+	Dishonest   bool         `json:"dishonest,omitempty"` // the person has an active 失信 entry
 }
 
 // CertificateList is one page of the printing list with the requirement

@@ -137,6 +137,7 @@ type Enrollment struct {
 	Result     Result           `json:"result"`
 	Version    int64            `json:"version"`
 	CreatedAt  time.Time        `json:"created_at"`
+	Dishonest  bool             `json:"dishonest,omitempty"` // the person has an active 失信 entry
 }
 
 // ScoreText is the score for display, "" when none.
@@ -150,12 +151,13 @@ func (e Enrollment) ScoreText() string {
 // Candidate is a confirmed member of the unit as 详细 lists them for a
 // class; Enrolled marks an active enrollment in that class.
 type Candidate struct {
-	PersonID int64  `json:"person_id"`
-	Name     string `json:"name"`
-	IDNumber string `json:"id_number"`
-	Title    string `json:"title"`
-	Post     string `json:"post"`
-	Enrolled bool   `json:"enrolled"`
+	PersonID  int64  `json:"person_id"`
+	Name      string `json:"name"`
+	IDNumber  string `json:"id_number"`
+	Title     string `json:"title"`
+	Post      string `json:"post"`
+	Enrolled  bool   `json:"enrolled"`
+	Dishonest bool   `json:"dishonest,omitempty"` // the person has an active 失信 entry
 }
 
 // CandidateFilter narrows the candidates: Name matches part of the name,
@@ -311,6 +313,7 @@ type AttendanceRow struct {
 	IDNumber     string           `json:"id_number"`
 	Status       EnrollmentStatus `json:"status"`
 	Marks        []AttendanceMark `json:"marks"`
+	Dishonest    bool             `json:"dishonest,omitempty"` // the person has an active 失信 entry
 }
 
 // Tally counts the sessions the trainee has a mark for and those attended.

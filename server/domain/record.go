@@ -50,6 +50,8 @@ type Record struct {
 	Version       int64      `json:"version"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
+	// Dishonest marks the person's active 失信 entry in a unit's lists.
+	Dishonest bool `json:"dishonest,omitempty"`
 }
 
 // Editable reports whether the declarer may still change the record and

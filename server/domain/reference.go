@@ -21,9 +21,12 @@ type Authority struct {
 }
 
 // DictItem is one entry of a dictionary (unit types, categories, ...).
+// A disabled item still names what old data refers to, but new data should
+// not choose it.
 type DictItem struct {
-	Code  string `json:"code"`
-	Label string `json:"label"`
+	Code     string `json:"code"`
+	Label    string `json:"label"`
+	Disabled bool   `json:"disabled,omitempty"`
 }
 
 // Dictionary kinds seeded by the server; later modules add their own.

@@ -671,7 +671,10 @@ func (s *CertificateService) ListCertificates(ctx context.Context, q domain.Cert
 	if err := rows.Err(); err != nil {
 		return out, mapDBError(err)
 	}
-	return out, mapDBError(s.attachCertificates(ctx, q.Year, out.Rows.Items))
+	if err := s.attachCertificates(ctx, q.Year, out.Rows.Items); err != nil {
+		return out, mapDBError(err)
+	}
+	return out, markDishonestRows(ctx, s.db, out.Rows.Items, certificateRowPerson)
 }
 
 // attachCertificates fills in each row's valid certificate and how many

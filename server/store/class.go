@@ -293,7 +293,10 @@ func (s *ClassService) ListCandidates(ctx context.Context, classID int64, f doma
 		}
 		page.Items = append(page.Items, c)
 	}
-	return page, mapDBError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return page, mapDBError(err)
+	}
+	return page, markDishonestRows(ctx, s.db, page.Items, candidatePerson)
 }
 
 const enrollmentSelect = `SELECT e.id, e.class_id, e.person_id, ps.name, ps.id_number, ps.title, e.status,
@@ -343,7 +346,11 @@ func (s *ClassService) ListEnrollments(ctx context.Context, classID int64) ([]do
 	if err := ownClass(ctx, s.db.read, p, classID); err != nil {
 		return nil, err
 	}
-	return loadEnrollments(ctx, s.db.read, classID)
+	out, err := loadEnrollments(ctx, s.db.read, classID)
+	if err != nil {
+		return nil, err
+	}
+	return out, markDishonestRows(ctx, s.db, out, enrollmentPerson)
 }
 
 // Enroll adds confirmed members to an open class, all or none; the class
@@ -595,7 +602,11 @@ func (s *ClassService) SaveResults(ctx context.Context, classID int64, sheet dom
 		out, err = loadEnrollments(ctx, tx, classID)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// The results screen redraws from this answer, marks included.
+	return out, markDishonestRows(ctx, s.db, out, enrollmentPerson)
 }
 
 const sessionSelect = `SELECT s.id, s.class_id, s.date, s.start_time, s.end_time,
@@ -794,11 +805,15 @@ func (s *ClassService) AttendanceSheet(ctx context.Context, classID int64) (doma
 	if err != nil {
 		return sheet, err
 	}
+	if err := markDishonestRows(ctx, s.db, trainees, enrollmentPerson); err != nil {
+		return sheet, err
+	}
 	line := map[int64]int{}
 	for _, e := range trainees {
 		line[e.ID] = len(sheet.Rows)
 		sheet.Rows = append(sheet.Rows, domain.AttendanceRow{EnrollmentID: e.ID, PersonName: e.PersonName,
-			IDNumber: e.IDNumber, Status: e.Status, Marks: make([]domain.AttendanceMark, len(sheet.Sessions))})
+			IDNumber: e.IDNumber, Status: e.Status, Marks: make([]domain.AttendanceMark, len(sheet.Sessions)),
+			Dishonest: e.Dishonest})
 	}
 	marks, err := s.db.read.QueryContext(ctx, `SELECT m.session_id, m.enrollment_id, m.mark FROM attendance_marks m
 		JOIN attendance_sessions s ON s.id = m.session_id WHERE s.class_id = $1`, classID)

@@ -731,7 +731,13 @@ func (s *RecordService) ListRecords(ctx context.Context, f domain.RecordFilter) 
 		}
 		out.Items = append(out.Items, r)
 	}
-	return out, mapDBError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return out, mapDBError(err)
+	}
+	if a.p.User.Role != domain.RoleUnit {
+		return out, nil // the 失信 mark is for a unit's screens
+	}
+	return out, markDishonestRows(ctx, s.db, out.Items, recordPerson)
 }
 
 // SearchRecordPersons pages the unit's confirmed persons for the picker.

@@ -15,7 +15,8 @@ var _ domain.ReferenceService = (*ReferenceService)(nil)
 func NewReferenceService(db *DB) *ReferenceService { return &ReferenceService{db: db} }
 
 // Reference returns regions (by code, so parents precede children),
-// authorities (by region) and every dictionary (in its sort order).
+// authorities (by region) and every dictionary (in its sort order),
+// disabled items included: old data still refers to them.
 func (s *ReferenceService) Reference(ctx context.Context) (domain.Reference, error) {
 	ref := domain.Reference{Regions: []domain.Region{}, Authorities: []domain.Authority{}, Dictionaries: map[string][]domain.DictItem{}}
 	rows, err := s.db.read.QueryContext(ctx, `SELECT code, name, COALESCE(parent_code, ''), level FROM regions ORDER BY code`)
@@ -50,7 +51,7 @@ func (s *ReferenceService) Reference(ctx context.Context) (domain.Reference, err
 		return domain.Reference{}, mapDBError(err)
 	}
 
-	rows, err = s.db.read.QueryContext(ctx, `SELECT kind, code, label FROM dict_items ORDER BY kind, sort, code`)
+	rows, err = s.db.read.QueryContext(ctx, `SELECT kind, code, label, enabled FROM dict_items ORDER BY kind, sort, code`)
 	if err != nil {
 		return domain.Reference{}, mapDBError(err)
 	}
@@ -58,9 +59,11 @@ func (s *ReferenceService) Reference(ctx context.Context) (domain.Reference, err
 	for rows.Next() {
 		var kind string
 		var it domain.DictItem
-		if err := rows.Scan(&kind, &it.Code, &it.Label); err != nil {
+		var enabled bool
+		if err := rows.Scan(&kind, &it.Code, &it.Label, &enabled); err != nil {
 			return domain.Reference{}, err
 		}
+		it.Disabled = !enabled
 		ref.Dictionaries[kind] = append(ref.Dictionaries[kind], it)
 	}
 	return ref, mapDBError(rows.Err())

@@ -122,8 +122,11 @@ func (db *DB) seedReference(ctx context.Context) error {
 		}
 		for _, d := range seedDicts {
 			for i, it := range d.items {
+				// No conflict target: a label an administrator has given
+				// another item keeps this one out too, rather than failing
+				// the start.
 				if _, err := tx.ExecContext(ctx, `INSERT INTO dict_items (kind, code, label, sort)
-					VALUES ($1, $2, $3, $4) ON CONFLICT (kind, code) DO NOTHING`,
+					VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
 					d.kind, it.Code, it.Label, i+1); err != nil {
 					return err
 				}

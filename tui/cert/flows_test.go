@@ -100,7 +100,8 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		d, env, dir := start(t, db)
 		d.Login(store.DemoUnit, store.DemoPassword)
 		d.OpenModule("继续教育证书打印")
-		d.MustSee(strconv.Itoa(lastYear())+"年度", "要求：总90 公需≥30 专业≥42", "李晓红", "可打印", "陈志明", "已发证")
+		d.MustSee(strconv.Itoa(lastYear())+"年度", "要求：总90 公需≥30 专业≥42", "李晓红", "可打印", "陈志明", "已发证",
+			"⚠黄思琪") // the seeded 失信 entry
 		d.Fits("print list")
 
 		find(d, "李晓红")

@@ -315,7 +315,11 @@ func (m *Print) loaded(v certsLoaded, err error) {
 	rows := make([]table.Row, 0, len(v.list.Rows.Items))
 	for _, r := range v.list.Rows.Items {
 		m.rows[r.PersonID] = r
-		rows = append(rows, table.Row{ID: r.PersonID, Cells: []string{r.Name, r.Hours.Public.String(),
+		name := r.Name
+		if r.Dishonest {
+			name = m.c.Styles.Flag + name // a 失信 entry in force
+		}
+		rows = append(rows, table.Row{ID: r.PersonID, Cells: []string{name, r.Hours.Public.String(),
 			r.Hours.Professional.String(), r.Hours.Elective.String(), r.Hours.Total.String(), rowState(r)}})
 	}
 	m.table.SetEmpty("没有符合条件的人员")

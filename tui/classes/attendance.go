@@ -324,7 +324,8 @@ func (m *marks) Update(msg tea.Msg) tea.Cmd {
 				if col >= 0 {
 					mark = r.Marks[col]
 				}
-				rows = append(rows, table.Row{ID: r.EnrollmentID, Cells: []string{r.PersonName, r.IDNumber, mark.Label()}})
+				rows = append(rows, table.Row{ID: r.EnrollmentID, Cells: []string{
+					flagged(r.PersonName, r.Dishonest, m.c.Styles.Flag), r.IDNumber, mark.Label()}})
 			}
 			m.table.SetRows(rows)
 		case marked:
@@ -471,7 +472,7 @@ func (s *sheetView) View() string {
 		strconv.Itoa(len(s.sheet.Sessions)) + "次考勤")), st.Heading.Render(head)}
 	rows := max(s.height-len(lines), 1)
 	for _, r := range s.sheet.Rows[min(s.top, len(s.sheet.Rows)):min(s.top+rows, len(s.sheet.Rows))] {
-		text := textwidth.Fit(r.PersonName, sheetName, st.Ellipsis)
+		text := textwidth.Fit(flagged(r.PersonName, r.Dishonest, st.Flag), sheetName, st.Ellipsis)
 		for _, m := range r.Marks[s.first:end] {
 			label := m.Label()
 			if m == domain.MarkNone {

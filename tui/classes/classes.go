@@ -350,3 +350,12 @@ func (v *classInfo) Typing() bool { return false }
 func (v *classInfo) ShortHelp() []key.Binding { return v.history.Help() }
 
 func (v *classInfo) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+
+// flagged puts the 失信 mark (a person with an entry in force) before the
+// person's name.
+func flagged(name string, dishonest bool, flag string) string {
+	if dishonest {
+		return flag + name
+	}
+	return name
+}

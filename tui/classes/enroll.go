@@ -44,7 +44,7 @@ type classRefreshed struct {
 
 func newEnroll(st *pane.Stack, k domain.Class) *enroll {
 	c := st.C()
-	svc := c.Services.Classes
+	svc, flag := c.Services.Classes, c.Styles.Flag
 	e := &enroll{c: c, id: c.NewID(), class: k, trainees: map[int64]domain.Enrollment{}}
 	e.list = pane.NewList(c, "没有符合条件的已确认人员", "姓名", []table.Column{
 		{Title: "姓名", Width: 8}, {Title: "身份证号", Width: 10, Flex: true}, {Title: "状态", Width: 6},
@@ -53,7 +53,7 @@ func newEnroll(st *pane.Stack, k domain.Class) *enroll {
 		if p.Enrolled {
 			state = "已录入"
 		}
-		return table.Row{ID: p.PersonID, Cells: []string{p.Name, p.IDNumber, state}}
+		return table.Row{ID: p.PersonID, Cells: []string{flagged(p.Name, p.Dishonest, flag), p.IDNumber, state}}
 	}, func(q string, pr domain.PageRequest) func(context.Context) (domain.Page[domain.Candidate], error) {
 		id, f := k.ID, domain.CandidateFilter{Name: q, PageRequest: pr}
 		return func(ctx context.Context) (domain.Page[domain.Candidate], error) {

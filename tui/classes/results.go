@@ -84,7 +84,7 @@ func (r *results) refresh() {
 				score = strconv.Itoa(*ed.Score)
 			}
 		}
-		out[i] = table.Row{ID: e.ID, Cells: []string{e.PersonName, e.IDNumber, score, result}}
+		out[i] = table.Row{ID: e.ID, Cells: []string{flagged(e.PersonName, e.Dishonest, r.c.Styles.Flag), e.IDNumber, score, result}}
 	}
 	r.table.SetRows(out)
 }

@@ -46,6 +46,8 @@ type Services struct {
 
 	Requirements domain.RequirementService
 	Certificates domain.CertificateService
+	// Dictionaries is the administrator's 字典维护.
+	Dictionaries domain.DictionaryAdmin
 
 	// Credit and Queries are 信用管理 and 查询统计.
 	Credit  domain.CreditService

@@ -27,8 +27,19 @@ func TestUnitDeclaresAttachesConfirmsAndDeletes(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		d, env := start(t, db)
 		d.Login(store.DemoUnit, store.DemoPassword)
+		unit := tuitest.APIAs(t, env, store.DemoUnit)
+		found, err := unit.SearchRecordPersons(t.Context(), domain.RecordPersonSearch{Query: "张丽娟"})
+		if err != nil || len(found.Items) != 1 {
+			t.Fatalf("张丽娟: %+v %v", found, err)
+		}
+		if _, err := unit.CreateCredit(t.Context(), domain.CreditInput{PersonID: found.Items[0].ID, Type: "exam_cheating",
+			Description: "继续教育考试中由他人代考。", OccurredDate: daysAgo(0), Handling: "取消考试成绩。",
+			ValidFrom: daysAgo(0), DocumentNumber: "测试〔2026〕1号"}); err != nil {
+			t.Fatal(err)
+		}
 		d.OpenModule("继续教育记录申报")
-		d.MustSee("软件测试技术提升培训", "按 / 筛选")
+		d.MustSee("软件测试技术提升培", "按 / 筛选", "⚠张丽娟") // a 失信 entry in force
+		d.MustNotSee("⚠李晓红")
 		d.Fits("declare list")
 
 		d.Type("n")
@@ -78,7 +89,6 @@ func TestUnitDeclaresAttachesConfirmsAndDeletes(t *testing.T) {
 		d.Type("y")
 		d.MustSee("已删除：误录的记录")
 
-		unit := tuitest.APIAs(t, env, store.DemoUnit)
 		page, err := unit.ListRecords(t.Context(), domain.RecordFilter{Source: domain.SourceUnit, PageRequest: domain.PageRequest{Limit: 200}})
 		if err != nil {
 			t.Fatal(err)

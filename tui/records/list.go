@@ -176,7 +176,12 @@ func (m *List) loaded(v recordsLoaded, err error) tea.Cmd {
 	rows := make([]table.Row, 0, len(v.page.Items))
 	for _, r := range v.page.Items {
 		m.items[r.ID] = r
-		rows = append(rows, table.Row{ID: r.ID, Cells: m.mode.columns(r)})
+		cells := m.mode.columns(r)
+		if r.Dishonest {
+			// Only a unit's lists carry the mark, and they lead with the name.
+			cells[0] = m.c.Styles.Flag + cells[0]
+		}
+		rows = append(rows, table.Row{ID: r.ID, Cells: cells})
 	}
 	empty := m.mode.empty
 	if m.filtered() {

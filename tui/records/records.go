@@ -68,7 +68,7 @@ var (
 		role: domain.RoleUnit, source: domain.SourceUnit, declare: true,
 		empty:    "暂无单位申报的记录，按 n 添加培训记录",
 		statuses: []domain.RecordStatus{"", domain.RecordDraft, domain.RecordEffective},
-		titles: []table.Column{{Title: "姓名", Width: 6}, {Title: "培训内容", Width: 8, Flex: true},
+		titles: []table.Column{{Title: "姓名", Width: 7}, {Title: "培训内容", Width: 8, Flex: true},
 			{Title: "学时", Width: 4}, {Title: "结束日期", Width: 10}, {Title: "状态", Width: 6}},
 		columns: func(r domain.Record) []string {
 			return []string{r.PersonName, r.Title, r.Hours.String(), r.EndDate, r.Status.Label()}
@@ -78,7 +78,7 @@ var (
 		role: domain.RoleUnit, status: domain.RecordSubmitted, review: true,
 		empty:   "没有待认定的记录",
 		sources: []domain.RecordSource{"", domain.SourcePerson, domain.SourceInstitution},
-		titles: []table.Column{{Title: "姓名", Width: 6}, {Title: "培训内容", Width: 8, Flex: true},
+		titles: []table.Column{{Title: "姓名", Width: 7}, {Title: "培训内容", Width: 8, Flex: true},
 			{Title: "学时", Width: 4}, {Title: "来源", Width: 8}},
 		columns: func(r domain.Record) []string {
 			return []string{r.PersonName, r.Title, r.Hours.String(), r.Source.Label()}

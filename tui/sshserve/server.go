@@ -38,6 +38,11 @@ type Config struct {
 	// Services builds the services of one session: a new client each
 	// call, so sessions never share a login.
 	Services func() common.Services
+	// ServicesFrom, when set, is used instead of Services and is told the
+	// SSH client's address, so its client can name it to the server
+	// (client.Options.ForwardedFor) and per-address limits see each
+	// operator rather than this gateway.
+	ServicesFrom func(remote net.Addr) common.Services
 	// HostKeyPath is the server's ed25519 key, made on first start.
 	HostKeyPath string
 	// FilesDir holds a folder per SSH user with inbox/ and outbox/.
@@ -88,7 +93,7 @@ type uiSession struct{ end context.CancelCauseFunc }
 // New checks cfg and prepares the server; the host key is made here if
 // missing.
 func New(cfg Config) (*Server, error) {
-	if cfg.Services == nil || cfg.FilesDir == "" || cfg.HostKeyPath == "" {
+	if (cfg.Services == nil && cfg.ServicesFrom == nil) || cfg.FilesDir == "" || cfg.HostKeyPath == "" {
 		return nil, errors.New("sshserve: Services, FilesDir and HostKeyPath are required")
 	}
 	if cfg.Logger == nil {
@@ -263,7 +268,7 @@ func (s *Server) handle(sess ssh.Session) {
 	profile := colorprofile.Env(sess.Environ())
 	host, port := s.publicAddr(sess)
 	opts := tui.Options{
-		Services:  s.cfg.Services(),
+		Services:  s.services(sess),
 		ASCII:     asciiFor(sess.Environ(), s.cfg.ASCII),
 		ServerURL: s.cfg.ServerURL,
 		Renderer:  screen.Renderer(),
@@ -427,4 +432,13 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// services builds one session's services, naming its client's address when
+// the configuration asks for it.
+func (s *Server) services(sess ssh.Session) common.Services {
+	if s.cfg.ServicesFrom != nil {
+		return s.cfg.ServicesFrom(sess.RemoteAddr())
+	}
+	return s.cfg.Services()
 }

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"jxjy/server/store"
+)
+
+// runGen fills a database with a synthetic province for load tests: the
+// demo data (its authority and province accounts), then generated units,
+// persons and records. The defaults are small; the province's own size is
+// --units 10000 --persons 1000000 --records 5000000.
+func runGen(ctx context.Context, args []string) error {
+	fs := newFlagSet("gen")
+	db := fs.String("db", envOr("JXJY_DB", ""), "database URL (a fresh one)")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed and sizes give the same data")
+	units := fs.Int("units", 210, "units, spread over the 21 cities")
+	persons := fs.Int("persons", 10_000, "persons, spread over the units")
+	records := fs.Int("records", 50_000, "records over three years, in every state")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *db == "" {
+		return fmt.Errorf("%w: gen needs --db", errUsage)
+	}
+	s, err := store.Open(ctx, *db, store.Options{Logger: newLogger(io.Discard)})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	if _, err := s.SeedDemo(ctx); err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	p := &progressLine{w: os.Stderr, start: start}
+	res, err := s.Generate(ctx, store.GenerateOptions{Seed: *seed, Units: *units, Persons: *persons, Records: *records,
+		Progress: p.report})
+	p.finish()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "生成完成：%d 个单位，%d 名人员，%d 条记录（%v），用时 %s\n",
+		res.Units, res.Persons, res.Records, res.RecordsByStatus, time.Since(start).Round(100*time.Millisecond))
+	return errors.Join(ctx.Err(), s.Close())
+}
+
+// progressLine redraws one status line, at most five times a second, and
+// starts a new line when the table changes.
+type progressLine struct {
+	w     io.Writer
+	start time.Time
+	table string
+	drawn time.Time
+}
+
+func (p *progressLine) report(table string, done, total int) {
+	now := time.Now()
+	if table == p.table && done < total && now.Sub(p.drawn) < 200*time.Millisecond {
+		return
+	}
+	if table != p.table && p.table != "" {
+		fmt.Fprintln(p.w)
+	}
+	p.table, p.drawn = table, now
+	pct := 100.0
+	if total > 0 {
+		pct = 100 * float64(done) / float64(total)
+	}
+	fmt.Fprintf(p.w, "\r%-8s %9d / %-9d %5.1f%%  %s", table, done, total, pct, now.Sub(p.start).Round(100*time.Millisecond))
+}
+
+func (p *progressLine) finish() {
+	if p.table != "" {
+		fmt.Fprintln(p.w)
+	}
+}

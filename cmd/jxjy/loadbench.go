@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"jxjy/server/domain"
+	"jxjy/server/store"
+)
+
+// benchScenarios are the requests `jxjy bench` can drive, each as one
+// operator's page.
+var benchScenarios = []string{"login", "persons", "records", "queue", "stats"}
+
+// runBench drives the real HTTP API with a fixed number of clients for a
+// fixed time and prints latency percentiles, throughput and the server's
+// resident memory, as Markdown table rows. The server must run with the
+// captcha off and the anonymous rate limit off (`jxjy serve --captcha off
+// --anon-rate -1`) over a database from `jxjy gen`.
+func runBench(ctx context.Context, args []string) error {
+	fs := newFlagSet("bench")
+	server := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
+	scenario := fs.String("scenario", "persons", "login|persons|records|queue|stats, or several joined by commas, or all")
+	duration := fs.Duration("duration", 30*time.Second, "how long each scenario runs")
+	concurrency := fs.Int("concurrency", 50, "clients at once")
+	units := fs.Int("units", 210, "generated units to spread the clients over (as given to jxjy gen)")
+	pid := fs.Int("pid", 0, "server process id, to sample its resident memory from /proc")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	names := strings.Split(*scenario, ",")
+	if *scenario == "all" {
+		names = benchScenarios
+	}
+	for _, n := range names {
+		if !slices.Contains(benchScenarios, n) {
+			return fmt.Errorf("%w: unknown scenario %q", errUsage, n)
+		}
+	}
+	if *concurrency < 1 || *duration <= 0 || *units < 1 {
+		return fmt.Errorf("%w: concurrency, duration and units must be positive", errUsage)
+	}
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}
+	b := &loadBench{base: strings.TrimRight(*server, "/") + "/api/v1", http: hc}
+	fmt.Println("| 场景 | 并发 | 请求数 | 请求/秒 | p50 | p99 | 最大 | 失败 | 服务器RSS峰值 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	failed := 0
+	for _, name := range names {
+		workers, err := b.prepare(ctx, name, *concurrency, *units)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		r := b.run(ctx, workers, *duration, *pid)
+		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | %s | %d | %s |\n", name, *concurrency, len(r.latencies),
+			float64(len(r.latencies))/r.elapsed.Seconds(), ms(r.percentile(50)), ms(r.percentile(99)), ms(r.percentile(100)),
+			r.failures, rssText(r.maxRSS))
+		failed += r.failures
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d requests failed: the numbers above are not a clean measurement", failed)
+	}
+	return nil
+}
+
+type loadBench struct {
+	base string
+	http *http.Client
+}
+
+// request is one call a worker repeats; it returns whether the answer was
+// the one expected.
+type request func(ctx context.Context, rng *rand.Rand) bool
+
+func (b *loadBench) do(ctx context.Context, method, path, token string, in, out any) (int, error) {
+	var body io.Reader
+	if in != nil {
+		raw, err := json.Marshal(in)
+		if err != nil {
+			return 0, err
+		}
+		body = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, b.base+path, body)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if out != nil && resp.StatusCode < 300 {
+		return resp.StatusCode, json.NewDecoder(resp.Body).Decode(out)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, err
+}
+
+func (b *loadBench) login(ctx context.Context, username string) (string, error) {
+	var s domain.Session
+	status, err := b.do(ctx, "POST", "/session", "", domain.LoginRequest{Username: username, Password: store.DemoPassword, CaptchaCode: "x"}, &s)
+	if err == nil && status != http.StatusCreated {
+		err = fmt.Errorf("login %s: status %d (is the server running with --captcha off --anon-rate -1?)", username, status)
+	}
+	return s.Token, err
+}
+
+func genUnit(i int) string { return fmt.Sprintf("%s%05d", store.GeneratedUnitPrefix, i+1) }
+
+// benchSurnames are common surnames: a name filter a clerk would type.
+var benchSurnames = []string{"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"}
+
+// prepare logs each worker in (a unit of its own where the scenario is a
+// unit's page) and returns each worker's request.
+func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) ([]request, error) {
+	out := make([]request, n)
+	year := time.Now().Year()
+	for w := range n {
+		unit := genUnit(w % units)
+		ok := func(status int, err error) bool { return err == nil && status == http.StatusOK }
+		switch scenario {
+		case "login":
+			out[w] = func(ctx context.Context, rng *rand.Rand) bool {
+				var s domain.Session
+				status, err := b.do(ctx, "POST", "/session", "", domain.LoginRequest{Username: genUnit(rng.IntN(units)),
+					Password: store.DemoPassword, CaptchaCode: "x"}, &s)
+				return err == nil && status == http.StatusCreated
+			}
+			continue
+		case "stats":
+			token, err := b.login(ctx, store.DemoAuthority)
+			if err != nil {
+				return nil, err
+			}
+			out[w] = func(ctx context.Context, _ *rand.Rand) bool {
+				return ok(b.do(ctx, "GET", "/stats?year="+strconv.Itoa(year-1), token, nil, nil))
+			}
+			continue
+		}
+		token, err := b.login(ctx, unit)
+		if err != nil {
+			return nil, err
+		}
+		switch scenario {
+		case "persons":
+			out[w] = func(ctx context.Context, rng *rand.Rand) bool {
+				q := "/persons?limit=20&name=" + url.QueryEscape(benchSurnames[rng.IntN(len(benchSurnames))])
+				return ok(b.do(ctx, "GET", q, token, nil, nil))
+			}
+		case "queue":
+			out[w] = func(ctx context.Context, _ *rand.Rand) bool {
+				return ok(b.do(ctx, "GET", "/records?status=submitted&limit=20", token, nil, nil))
+			}
+		case "records":
+			var page domain.Page[domain.Person]
+			if status, err := b.do(ctx, "GET", "/persons?limit=100", token, nil, &page); err != nil || status != http.StatusOK || len(page.Items) == 0 {
+				return nil, fmt.Errorf("persons of %s: status %d, %d persons, %v", unit, status, len(page.Items), err)
+			}
+			ids := make([]string, len(page.Items))
+			for i, p := range page.Items {
+				ids[i] = p.IDNumber
+			}
+			out[w] = func(ctx context.Context, rng *rand.Rand) bool {
+				return ok(b.do(ctx, "GET", "/query/records?limit=20&id_number="+ids[rng.IntN(len(ids))], token, nil, nil))
+			}
+		}
+	}
+	return out, nil
+}
+
+type loadResult struct {
+	latencies []time.Duration
+	failures  int
+	elapsed   time.Duration
+	maxRSS    int64
+}
+
+func (r loadResult) percentile(p int) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	i := (len(r.latencies)*p + 99) / 100
+	return r.latencies[max(0, min(i, len(r.latencies))-1)]
+}
+
+// run runs every worker's request in a loop until duration is over,
+// sampling the server's memory meanwhile.
+func (b *loadBench) run(ctx context.Context, workers []request, duration time.Duration, pid int) loadResult {
+	ctx, cancel := context.WithTimeout(ctx, duration)
+	defer cancel()
+	var mu sync.Mutex
+	var res loadResult
+	var wg sync.WaitGroup
+	sampled := make(chan int64)
+	go func() {
+		var peak int64
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if rss := processRSS(pid); rss > peak {
+				peak = rss
+			}
+			select {
+			case <-ctx.Done():
+				sampled <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	start := time.Now()
+	for w, req := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 1))
+			var mine []time.Duration
+			failed := 0
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				good := req(ctx, rng)
+				if ctx.Err() != nil {
+					break // cut off by the deadline, not answered
+				}
+				mine = append(mine, time.Since(t0))
+				if !good {
+					failed++
+				}
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, mine...)
+			res.failures += failed
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.maxRSS = <-sampled
+	slices.Sort(res.latencies)
+	return res
+}
+
+// processRSS reads a process's resident set size from /proc, 0 when pid
+// is not given or not readable.
+func processRSS(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+}
+
+func rssText(b int64) string {
+	if b == 0 {
+		return "—"
+	}
+	return strconv.FormatInt(b>>20, 10) + " MB"
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"path/filepath"
+	"testing"
+
+	"jxjy/server"
+)
+
+// gen fills a small database, and bench drives every scenario against a
+// server over it without a failed request.
+func TestGenThenBench(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "gen.db")
+	ctx := context.Background()
+	if err := run(ctx, []string{"gen", "--db", db, "--units", "3", "--persons", "30", "--records", "200"}); err != nil {
+		t.Fatalf("gen: %v", err)
+	}
+	if err := run(ctx, []string{"gen", "--db", db, "--units", "3", "--persons", "30"}); err == nil {
+		t.Fatal("a second gen into the same database succeeded")
+	}
+	srv, err := server.Open(ctx, server.Config{DB: db, AnonymousPerMinute: -1, Logger: newLogger(io.Discard)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	err = run(ctx, []string{"bench", "--server", "http://" + l.Addr().String(), "--scenario", "all",
+		"--duration", "300ms", "--concurrency", "2", "--units", "3"})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+}
+
+func TestBenchRefusesUnknownScenario(t *testing.T) {
+	err := run(context.Background(), []string{"bench", "--scenario", "nope"})
+	if !errors.Is(err, errUsage) {
+		t.Fatalf("got %v, want a usage error", err)
+	}
+}
