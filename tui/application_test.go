@@ -221,8 +221,8 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 		unit.press(tea.KeyEnter)
 		unit.mustSee("已上传：营业执照.pdf", "附件(1)")
 
-		// 第四步: 送审, confirmed.
-		unit.press(tea.KeyCtrlP)
+		// 第四步: 送审 right from the 附件 panel, confirmed.
+		unit.mustSee("ctrl+t 送审")
 		unit.press(tea.KeyCtrlT)
 		unit.mustSee("确定送审吗？(y/n)")
 		unit.typeText("y")
@@ -268,6 +268,8 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 		// The unit sees the reason, fixes and sends again.
 		unit.press(tea.KeyCtrlR)
 		unit.mustSee("状态：已退回", "退回原因：营业执照扫描件不清晰，请重新上传", "申请状态：已退回")
+		unit.press(tea.KeyCtrlP) // from 附件, where it sent the application, back to 申请信息
+		unit.mustSee("单位通讯地址：[")
 		unit.press(tea.KeyShiftTab)
 		unit.field("广州市越秀区东风中路300号5楼")
 		unit.press(tea.KeyCtrlT)

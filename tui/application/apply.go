@@ -300,6 +300,10 @@ func (m *Apply) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Reload):
 		m.outcome = outcome{}
 		return tea.Batch(m.c.LoadReference(m.id), m.load(true))
+	case key.Matches(k, km.SendReview) && m.editable():
+		// 送审 comes right after uploading (the manual's fourth step), so it
+		// works from every panel.
+		return m.askSubmit()
 	}
 	switch m.section {
 	case sectionFiles:
@@ -316,11 +320,8 @@ func (m *Apply) key(k tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	switch {
-	case key.Matches(k, km.Save):
+	if key.Matches(k, km.Save) {
 		return m.save(false)
-	case key.Matches(k, km.SendReview):
-		return m.askSubmit()
 	}
 	action := m.form.Update(k)
 	if m.regions.Value() != m.region {
@@ -485,6 +486,9 @@ func (m *Apply) ShortHelp() []key.Binding {
 	}
 	switch m.section {
 	case sectionFiles:
+		if m.editable() {
+			return append(m.files.Help(), km.SendReview, km.NextSection)
+		}
 		return append(m.files.Help(), km.NextSection)
 	case sectionHistory:
 		return append(m.history.Help(), km.NextSection)
