@@ -36,23 +36,8 @@ func applicationPathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// applicationPage reads limit and offset from the query.
-func applicationPage(r *http.Request) (domain.PageRequest, error) {
-	var p domain.PageRequest
-	for name, dst := range map[string]*int{"limit": &p.Limit, "offset": &p.Offset} {
-		if v := r.URL.Query().Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return p, domain.Errorf(domain.CodeBadRequest, "参数 %s 应为整数", name)
-			}
-			*dst = n
-		}
-	}
-	return p, nil
-}
-
 func (a *API) listApplications(w http.ResponseWriter, r *http.Request) error {
-	page, err := applicationPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}

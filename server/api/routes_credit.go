@@ -18,8 +18,8 @@ func (a *API) creditRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/credit", Summary: "本单位录入的人员失信信息，或本辖区单位的失信信息（name、type、active、limit、offset）", Access: keeper, handler: a.listCredit(cs.ListCredit)},
 		{Method: "POST", Path: "/credit", Summary: "录入失信信息", Access: keeper, handler: bodyResult(http.StatusCreated, cs.CreateCredit)},
-		{Method: "GET", Path: "/credit/{id}", Summary: "失信信息详情", Access: keeper, handler: withPersonnelID(cs.GetCredit)},
-		{Method: "POST", Path: "/credit/{id}", Summary: "修改失信信息", Access: keeper, handler: withPersonnelIDBody(cs.UpdateCredit)},
+		{Method: "GET", Path: "/credit/{id}", Summary: "失信信息详情", Access: keeper, handler: withID(cs.GetCredit)},
+		{Method: "POST", Path: "/credit/{id}", Summary: "修改失信信息", Access: keeper, handler: withIDBody(cs.UpdateCredit)},
 		{Method: "GET", Path: "/unit/credit", Summary: "单位失信信息查看（name、type、active、limit、offset）", Access: unit, handler: a.listCredit(cs.ListUnitCredit)},
 		{Method: "GET", Path: "/credit-units", Summary: "查询本辖区已通过审核的单位（q、limit、offset）", Access: authority, handler: a.creditUnits},
 	}
@@ -27,7 +27,7 @@ func (a *API) creditRoutes() []Route {
 
 func (a *API) listCredit(list func(context.Context, domain.CreditFilter) (domain.Page[domain.CreditRecord], error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		page, err := personnelPage(r)
+		page, err := pageParams(r)
 		if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (a *API) listCredit(list func(context.Context, domain.CreditFilter) (domain
 }
 
 func (a *API) creditUnits(w http.ResponseWriter, r *http.Request) error {
-	page, err := personnelPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"jxjy/server/domain"
 )
@@ -26,68 +25,14 @@ func (a *API) personRoutes() []Route {
 		{Method: "GET", Path: "/persons", Summary: "本单位专业技术人员（name、id_number、title、status、limit、offset）", Access: unit, handler: a.listPersons},
 		{Method: "POST", Path: "/persons", Summary: "新增专业技术人员", Access: unit, handler: bodyResult(http.StatusCreated, ps.AddPerson)},
 		{Method: "POST", Path: "/persons/decisions", Summary: "人员确认（批量是/否）", Access: unit, handler: bodyResult(http.StatusOK, ps.DecideAffiliations)},
-		{Method: "GET", Path: "/persons/{id}", Summary: "专业技术人员详情", Access: unit, handler: withPersonnelID(ps.GetPerson)},
-		{Method: "POST", Path: "/persons/{id}", Summary: "修改专业技术人员", Access: unit, handler: withPersonnelIDBody(ps.UpdatePerson)},
-		{Method: "POST", Path: "/persons/{id}/decision", Summary: "确认人员是否属于本单位（是/否）", Access: unit, handler: withPersonnelIDBody(ps.DecideAffiliation)},
-	}
-}
-
-// personnelID reads the positive id in the path.
-func personnelID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.Errorf(domain.CodeNotFound, "记录不存在：%s", r.PathValue("id"))
-	}
-	return id, nil
-}
-
-// personnelInt reads an optional integer query parameter.
-func personnelInt(r *http.Request, name string) (int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, domain.Errorf(domain.CodeBadRequest, "参数 %s 应为整数", name)
-	}
-	return n, nil
-}
-
-// personnelPage reads limit and offset from the query.
-func personnelPage(r *http.Request) (domain.PageRequest, error) {
-	limit, err := personnelInt(r, "limit")
-	if err != nil {
-		return domain.PageRequest{}, err
-	}
-	offset, err := personnelInt(r, "offset")
-	return domain.PageRequest{Limit: limit, Offset: offset}, err
-}
-
-// withPersonnelID serves a method of the id in the path.
-func withPersonnelID[Out any](call func(context.Context, int64) (Out, error)) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := personnelID(r)
-		if err != nil {
-			return err
-		}
-		return result(http.StatusOK, func(ctx context.Context) (Out, error) { return call(ctx, id) })(w, r)
-	}
-}
-
-// withPersonnelIDBody serves a method of the id in the path and a body.
-func withPersonnelIDBody[In, Out any](call func(context.Context, int64, In) (Out, error)) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := personnelID(r)
-		if err != nil {
-			return err
-		}
-		return bodyResult(http.StatusOK, func(ctx context.Context, in In) (Out, error) { return call(ctx, id, in) })(w, r)
+		{Method: "GET", Path: "/persons/{id}", Summary: "专业技术人员详情", Access: unit, handler: withID(ps.GetPerson)},
+		{Method: "POST", Path: "/persons/{id}", Summary: "修改专业技术人员", Access: unit, handler: withIDBody(ps.UpdatePerson)},
+		{Method: "POST", Path: "/persons/{id}/decision", Summary: "确认人员是否属于本单位（是/否）", Access: unit, handler: withIDBody(ps.DecideAffiliation)},
 	}
 }
 
 func (a *API) searchUnits(w http.ResponseWriter, r *http.Request) error {
-	page, err := personnelPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}
@@ -98,7 +43,7 @@ func (a *API) searchUnits(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listPersons(w http.ResponseWriter, r *http.Request) error {
-	page, err := personnelPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}

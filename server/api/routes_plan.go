@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"jxjy/server/domain"
 )
@@ -20,115 +19,43 @@ func (a *API) planRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/courses", Summary: "专业课程目录（q、specialty、enabled、limit、offset；单位只见启用的课程）", Access: signedIn, handler: a.listCourses},
 		{Method: "POST", Path: "/courses", Summary: "新增专业课程（省级主管部门）", Access: authority, handler: bodyResult(http.StatusCreated, cs.CreateCourse)},
-		{Method: "POST", Path: "/courses/{id}", Summary: "修改专业课程", Access: authority, handler: withClassIDBody(cs.UpdateCourse)},
-		{Method: "POST", Path: "/courses/{id}/enable", Summary: "启用专业课程", Access: authority, handler: withClassIDBody(cs.EnableCourse)},
-		{Method: "POST", Path: "/courses/{id}/disable", Summary: "停用专业课程", Access: authority, handler: withClassIDBody(cs.DisableCourse)},
+		{Method: "POST", Path: "/courses/{id}", Summary: "修改专业课程", Access: authority, handler: withIDBody(cs.UpdateCourse)},
+		{Method: "POST", Path: "/courses/{id}/enable", Summary: "启用专业课程", Access: authority, handler: withIDBody(cs.EnableCourse)},
+		{Method: "POST", Path: "/courses/{id}/disable", Summary: "停用专业课程", Access: authority, handler: withIDBody(cs.DisableCourse)},
 
 		{Method: "GET", Path: "/plans", Summary: "本单位专业课计划（status、year、name、limit、offset）", Access: unit, handler: a.listPlans(ps.ListPlans)},
 		{Method: "POST", Path: "/plans", Summary: "新申请专业课计划", Access: unit, handler: bodyResult(http.StatusCreated, ps.CreatePlan)},
-		{Method: "GET", Path: "/plans/{id}", Summary: "专业课计划详情（含培训班、教师、科目）", Access: signedIn, handler: withClassID(ps.GetPlan)},
-		{Method: "POST", Path: "/plans/{id}", Summary: "保存专业课计划", Access: unit, handler: withClassIDBody(ps.UpdatePlan)},
-		{Method: "DELETE", Path: "/plans/{id}", Summary: "删除草稿计划（version）", Access: unit, handler: withClassIDVersion(ps.DeletePlan)},
-		{Method: "POST", Path: "/plans/{id}/submit", Summary: "送审专业课计划", Access: unit, handler: withClassIDBody(ps.SubmitPlan)},
-		{Method: "POST", Path: "/plans/{id}/classes", Summary: "新增培训班", Access: unit, handler: withClassIDBody(ps.CreateClass)},
+		{Method: "GET", Path: "/plans/{id}", Summary: "专业课计划详情（含培训班、教师、科目）", Access: signedIn, handler: withID(ps.GetPlan)},
+		{Method: "POST", Path: "/plans/{id}", Summary: "保存专业课计划", Access: unit, handler: withIDBody(ps.UpdatePlan)},
+		{Method: "DELETE", Path: "/plans/{id}", Summary: "删除草稿计划（version）", Access: unit, handler: withIDVersion(ps.DeletePlan)},
+		{Method: "POST", Path: "/plans/{id}/submit", Summary: "送审专业课计划", Access: unit, handler: withIDBody(ps.SubmitPlan)},
+		{Method: "POST", Path: "/plans/{id}/classes", Summary: "新增培训班", Access: unit, handler: withIDBody(ps.CreateClass)},
 		{Method: "GET", Path: "/plan-reviews", Summary: "专业课计划审核队列（status、year、name、limit、offset）", Access: authority, handler: a.listPlans(ps.ListPlanReviews)},
-		{Method: "POST", Path: "/plans/{id}/review", Summary: "审核专业课计划：同意、不同意并退案、不同意并结案", Access: authority, handler: withClassIDBody(ps.ReviewPlan)},
+		{Method: "POST", Path: "/plans/{id}/review", Summary: "审核专业课计划：同意、不同意并退案、不同意并结案", Access: authority, handler: withIDBody(ps.ReviewPlan)},
 
-		{Method: "POST", Path: "/classes/{id}", Summary: "保存培训班", Access: unit, handler: withClassIDBody(ps.UpdateClass)},
-		{Method: "DELETE", Path: "/classes/{id}", Summary: "删除培训班（version）", Access: unit, handler: withClassIDVersion(ps.DeleteClass)},
-		{Method: "POST", Path: "/classes/{id}/teachers", Summary: "选入授课教师与班主任", Access: unit, handler: withClassIDBody(ps.SetClassTeachers)},
-		{Method: "POST", Path: "/classes/{id}/subjects", Summary: "新增科目内容", Access: unit, handler: withClassIDBody(ps.AddSubject)},
-		{Method: "DELETE", Path: "/subjects/{id}", Summary: "删除科目内容", Access: unit, handler: withClassID(ps.DeleteSubject)},
+		{Method: "POST", Path: "/classes/{id}", Summary: "保存培训班", Access: unit, handler: withIDBody(ps.UpdateClass)},
+		{Method: "DELETE", Path: "/classes/{id}", Summary: "删除培训班（version）", Access: unit, handler: withIDVersion(ps.DeleteClass)},
+		{Method: "POST", Path: "/classes/{id}/teachers", Summary: "选入授课教师与班主任", Access: unit, handler: withIDBody(ps.SetClassTeachers)},
+		{Method: "POST", Path: "/classes/{id}/subjects", Summary: "新增科目内容", Access: unit, handler: withIDBody(ps.AddSubject)},
+		{Method: "DELETE", Path: "/subjects/{id}", Summary: "删除科目内容", Access: unit, handler: withID(ps.DeleteSubject)},
 
 		{Method: "GET", Path: "/classes", Summary: "本单位已通过计划的培训班（status、year、name、limit、offset）", Access: unit, handler: a.listClasses},
-		{Method: "GET", Path: "/classes/{id}", Summary: "培训班详情", Access: unit, handler: withClassID(ks.GetClass)},
+		{Method: "GET", Path: "/classes/{id}", Summary: "培训班详情", Access: unit, handler: withID(ks.GetClass)},
 		{Method: "POST", Path: "/class-status", Summary: "班级状态：开班、结班、取消（勾选的培训班）", Access: unit, handler: bodyResult(http.StatusOK, ks.ChangeClassStatus)},
 		{Method: "GET", Path: "/classes/{id}/candidates", Summary: "可录入的本单位人员（name、id_number、limit、offset）", Access: unit, handler: a.listCandidates},
-		{Method: "GET", Path: "/classes/{id}/enrollments", Summary: "培训人员", Access: unit, handler: withClassID(ks.ListEnrollments)},
-		{Method: "POST", Path: "/classes/{id}/enrollments", Summary: "录入培训人员", Access: unit, handler: withClassIDBody(ks.Enroll)},
-		{Method: "POST", Path: "/enrollments/{id}/cancel", Summary: "取消录入", Access: unit, handler: withClassIDBody(ks.CancelEnrollment)},
-		{Method: "POST", Path: "/classes/{id}/results", Summary: "成绩/考核结果录入", Access: unit, handler: withClassIDBody(ks.SaveResults)},
-		{Method: "POST", Path: "/classes/{id}/sessions", Summary: "录入考勤时间", Access: unit, handler: withClassIDBody(ks.AddSession)},
-		{Method: "GET", Path: "/classes/{id}/attendance", Summary: "考勤查看", Access: unit, handler: withClassID(ks.AttendanceSheet)},
-		{Method: "POST", Path: "/sessions/{id}/normal", Summary: "设置普通考勤（未设置的人员记为出勤）", Access: unit, handler: withClassID(ks.SetNormalAttendance)},
-		{Method: "POST", Path: "/sessions/{id}/marks", Summary: "设置考勤异常：迟到、早退、请假、缺勤", Access: unit, handler: withClassIDBody(ks.MarkAttendance)},
-	}
-}
-
-// classPathID reads the positive id in the path.
-func classPathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.Errorf(domain.CodeNotFound, "记录不存在：%s", r.PathValue("id"))
-	}
-	return id, nil
-}
-
-// classQueryInt reads an optional integer query parameter.
-func classQueryInt(r *http.Request, name string) (int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, domain.Errorf(domain.CodeBadRequest, "参数 %s 应为整数", name)
-	}
-	return n, nil
-}
-
-// classPage reads limit and offset from the query.
-func classPage(r *http.Request) (domain.PageRequest, error) {
-	limit, err := classQueryInt(r, "limit")
-	if err != nil {
-		return domain.PageRequest{}, err
-	}
-	offset, err := classQueryInt(r, "offset")
-	return domain.PageRequest{Limit: limit, Offset: offset}, err
-}
-
-// withClassID serves a method of the id in the path.
-func withClassID[Out any](call func(context.Context, int64) (Out, error)) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := classPathID(r)
-		if err != nil {
-			return err
-		}
-		return result(http.StatusOK, func(ctx context.Context) (Out, error) { return call(ctx, id) })(w, r)
-	}
-}
-
-// withClassIDBody serves a method of the id in the path and a body.
-func withClassIDBody[In, Out any](call func(context.Context, int64, In) (Out, error)) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := classPathID(r)
-		if err != nil {
-			return err
-		}
-		return bodyResult(http.StatusOK, func(ctx context.Context, in In) (Out, error) { return call(ctx, id, in) })(w, r)
-	}
-}
-
-// withClassIDVersion serves a DELETE of the id in the path at the version
-// in the query.
-func withClassIDVersion(call func(context.Context, int64, domain.VersionRef) error) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := classPathID(r)
-		if err != nil {
-			return err
-		}
-		version, err := classQueryInt(r, "version")
-		if err != nil {
-			return err
-		}
-		return noContent(func(ctx context.Context) error {
-			return call(ctx, id, domain.VersionRef{Version: int64(version)})
-		})(w, r)
+		{Method: "GET", Path: "/classes/{id}/enrollments", Summary: "培训人员", Access: unit, handler: withID(ks.ListEnrollments)},
+		{Method: "POST", Path: "/classes/{id}/enrollments", Summary: "录入培训人员", Access: unit, handler: withIDBody(ks.Enroll)},
+		{Method: "POST", Path: "/enrollments/{id}/cancel", Summary: "取消录入", Access: unit, handler: withIDBody(ks.CancelEnrollment)},
+		{Method: "POST", Path: "/classes/{id}/results", Summary: "成绩/考核结果录入", Access: unit, handler: withIDBody(ks.SaveResults)},
+		{Method: "POST", Path: "/classes/{id}/sessions", Summary: "录入考勤时间", Access: unit, handler: withIDBody(ks.AddSession)},
+		{Method: "GET", Path: "/classes/{id}/attendance", Summary: "考勤查看", Access: unit, handler: withID(ks.AttendanceSheet)},
+		{Method: "POST", Path: "/sessions/{id}/normal", Summary: "设置普通考勤（未设置的人员记为出勤）", Access: unit, handler: withID(ks.SetNormalAttendance)},
+		{Method: "POST", Path: "/sessions/{id}/marks", Summary: "设置考勤异常：迟到、早退、请假、缺勤", Access: unit, handler: withIDBody(ks.MarkAttendance)},
 	}
 }
 
 func (a *API) listCourses(w http.ResponseWriter, r *http.Request) error {
-	page, err := classPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}
@@ -149,11 +76,11 @@ func (a *API) listCourses(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) listPlans(list func(context.Context, domain.PlanFilter) (domain.Page[domain.Plan], error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		page, err := classPage(r)
+		page, err := pageParams(r)
 		if err != nil {
 			return err
 		}
-		year, err := classQueryInt(r, "year")
+		year, err := queryInt(r, "year")
 		if err != nil {
 			return err
 		}
@@ -164,11 +91,11 @@ func (a *API) listPlans(list func(context.Context, domain.PlanFilter) (domain.Pa
 }
 
 func (a *API) listClasses(w http.ResponseWriter, r *http.Request) error {
-	page, err := classPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	year, err := classQueryInt(r, "year")
+	year, err := queryInt(r, "year")
 	if err != nil {
 		return err
 	}
@@ -180,11 +107,11 @@ func (a *API) listClasses(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listCandidates(w http.ResponseWriter, r *http.Request) error {
-	id, err := classPathID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	page, err := classPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}

@@ -25,29 +25,29 @@ func (a *API) recordRoutes() []Route {
 		{Method: "GET", Path: "/records/persons", Summary: "可选的本单位人员（q、limit、offset）", Access: unit, handler: a.recordPersons},
 		{Method: "GET", Path: "/records/hours", Summary: "我的学时：各年度分类学时与要求", Access: person, handler: result(http.StatusOK, rs.MyHours)},
 		{Method: "POST", Path: "/records/approvals", Summary: "批量审核施教机构提交的记录（同意）", Access: unit, handler: bodyResult(http.StatusOK, rs.ApproveRecords)},
-		{Method: "GET", Path: "/records/{id}", Summary: "继续教育记录详情", Access: declarers, handler: withPersonnelID(rs.GetRecord)},
-		{Method: "POST", Path: "/records/{id}", Summary: "修改草稿或退回的记录", Access: declarers, handler: withPersonnelIDBody(rs.UpdateRecord)},
+		{Method: "GET", Path: "/records/{id}", Summary: "继续教育记录详情", Access: declarers, handler: withID(rs.GetRecord)},
+		{Method: "POST", Path: "/records/{id}", Summary: "修改草稿或退回的记录", Access: declarers, handler: withIDBody(rs.UpdateRecord)},
 		{Method: "DELETE", Path: "/records/{id}", Summary: "删除草稿（version）", Access: declarers, handler: a.deleteRecord},
 		{Method: "POST", Path: "/records/{id}/confirm", Summary: "确认单位申报的记录（生效）", Access: unit, handler: recordTransition(rs.ConfirmRecord)},
 		{Method: "POST", Path: "/records/{id}/submit", Summary: "送审个人或机构申报的记录", Access: submitters, handler: recordTransition(rs.SubmitRecord)},
-		{Method: "POST", Path: "/records/{id}/review", Summary: "审核记录（同意、不同意并结案、不同意并退案）", Access: unit, handler: withPersonnelIDBody(rs.ReviewRecord)},
+		{Method: "POST", Path: "/records/{id}/review", Summary: "审核记录（同意、不同意并结案、不同意并退案）", Access: unit, handler: withIDBody(rs.ReviewRecord)},
 	}
 }
 
 // recordTransition serves a move of the record in the path on the version
 // in the body.
 func recordTransition(call func(context.Context, int64, int64) (domain.Record, error)) handlerFunc {
-	return withPersonnelIDBody(func(ctx context.Context, id int64, v domain.VersionRef) (domain.Record, error) {
+	return withIDBody(func(ctx context.Context, id int64, v domain.VersionRef) (domain.Record, error) {
 		return call(ctx, id, v.Version)
 	})
 }
 
 func (a *API) listRecords(w http.ResponseWriter, r *http.Request) error {
-	page, err := personnelPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	year, err := personnelInt(r, "year")
+	year, err := queryInt(r, "year")
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (a *API) listRecords(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) recordPersons(w http.ResponseWriter, r *http.Request) error {
-	page, err := personnelPage(r)
+	page, err := pageParams(r)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (a *API) recordPersons(w http.ResponseWriter, r *http.Request) error {
 
 // deleteRecord takes the version read from the query: a DELETE has no body.
 func (a *API) deleteRecord(w http.ResponseWriter, r *http.Request) error {
-	id, err := personnelID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
