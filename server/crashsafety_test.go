@@ -5,12 +5,16 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,56 +24,211 @@ import (
 	"jxjy/server"
 	"jxjy/server/domain"
 	"jxjy/server/store"
+	"jxjy/server/store/storetest"
 )
 
-// envCrashChild names the database a re-executed test binary serves; the
-// parent kills it with SIGKILL mid-operation.
-const envCrashChild = "JXJY_CRASH_CHILD_DB"
+// The crash tests re-execute the test binary as a server (TestCrashChild)
+// and kill it with SIGKILL mid-operation. The child learns what to serve
+// from these variables.
+const (
+	// envCrashDB is the database URL the child serves.
+	envCrashDB = "JXJY_CRASH_CHILD_DB"
+	// envCrashDir is where the child writes its address, and its marker
+	// when it reaches the crash point.
+	envCrashDir = "JXJY_CRASH_CHILD_DIR"
+	// envCrashAt is "op:n": the child stops, inside the transaction, at
+	// the n-th store.Options.CrashPoint call of op and waits to be killed.
+	envCrashAt = "JXJY_CRASH_CHILD_AT"
+)
+
+// Files in the child's directory.
+const (
+	addrFile   = "addr"
+	markerFile = "crashpoint"
+	fontFile   = "stand-in.ttf"
+)
 
 // TestCrashChild is the child process of the crash tests: a real server
-// over the given SQLite file until it is killed.
+// over the given database until it is killed.
 func TestCrashChild(t *testing.T) {
-	path := os.Getenv(envCrashChild)
-	if path == "" {
-		t.Skip("child process of TestKillDuringImport")
+	dbURL, dir := os.Getenv(envCrashDB), os.Getenv(envCrashDir)
+	if dbURL == "" {
+		t.Skip("child process of the TestKill… crash tests")
 	}
-	srv, err := server.Open(context.Background(), server.Config{DB: "sqlite:///" + path, Demo: true, AnonymousPerMinute: -1})
+	opts := store.Options{}
+	if at := os.Getenv(envCrashAt); at != "" {
+		op, n, _ := strings.Cut(at, ":")
+		stopAt, err := strconv.ParseInt(n, 10, 64)
+		if err != nil {
+			t.Fatalf("%s=%q: %v", envCrashAt, at, err)
+		}
+		var calls atomic.Int64
+		opts.CrashPoint = func(got string) {
+			if got != op || calls.Add(1) != stopAt {
+				return
+			}
+			if err := os.WriteFile(filepath.Join(dir, markerFile), []byte(at), 0o600); err != nil {
+				t.Error(err)
+			}
+			// Hold the transaction open until the parent's SIGKILL.
+			select {}
+		}
+	}
+	db, err := store.Open(context.Background(), dbURL, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv := server.New(db, server.Config{AnonymousPerMinute: -1, CJKFont: filepath.Join(dir, fontFile)})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path+".addr.tmp", []byte(l.Addr().String()), 0o600); err != nil {
+	addr := filepath.Join(dir, addrFile)
+	if err := os.WriteFile(addr+".tmp", []byte(l.Addr().String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Rename(path+".addr.tmp", path+".addr"); err != nil {
+	if err := os.Rename(addr+".tmp", addr); err != nil {
 		t.Fatal(err)
 	}
 	_ = srv.Serve(l)
 }
 
-// startChild runs the test binary as a server over path and waits for its
-// address.
-func startChild(t *testing.T, path string) (*exec.Cmd, string) {
+// crashDB is a database the crash tests kill servers over: the URL the
+// child serves, the test's own connection to read what survived (tables
+// unqualified: on PostgreSQL its search_path is the test's schema) and
+// the directory of the child's files.
+type crashDB struct {
+	url string
+	sql *sql.DB
+	dir string
+}
+
+// crashEngines runs fn on SQLite and, when JXJY_TEST_POSTGRES is set, on
+// a fresh PostgreSQL schema, each holding the demo data and whatever
+// prepare adds (prepare may be nil).
+func crashEngines(t *testing.T, prepare func(t *testing.T, db *store.DB), fn func(t *testing.T, d crashDB)) {
+	if testing.Short() {
+		t.Skip("starts and kills server processes")
+	}
+	run := func(t *testing.T, dbURL, readURL, driver string) {
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		db, err := store.Open(t.Context(), dbURL, store.Options{Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SeedDemo(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if prepare != nil {
+			prepare(t, db)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		read, err := sql.Open(driver, readURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { read.Close() })
+		dir := t.TempDir()
+		// Printing needs a font that loads; no PDF is drawn here, so a
+		// file with TrueType's signature stands in for a CJK font.
+		if err := os.WriteFile(filepath.Join(dir, fontFile), append([]byte("\x00\x01\x00\x00"), make([]byte, 64)...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, crashDB{url: dbURL, sql: read, dir: dir})
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "crash.db")
+		run(t, "sqlite://"+path, "file:"+path+"?mode=ro", "sqlite")
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dbURL := storetest.PostgresURL(t)
+		run(t, dbURL, dbURL, "pgx")
+	})
+}
+
+// startChild runs the test binary as a server over d, stopping at the
+// crash point at ("op:n", or "" for none), and waits for its address.
+func startChild(t *testing.T, d crashDB, at string) (*exec.Cmd, string) {
 	t.Helper()
-	_ = os.Remove(path + ".addr")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
-	cmd.Env = append(os.Environ(), envCrashChild+"="+path)
+	addr := filepath.Join(d.dir, addrFile)
+	_ = os.Remove(addr)
+	_ = os.Remove(filepath.Join(d.dir, markerFile))
+	log, err := os.CreateTemp(d.dir, "child-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.timeout=30m")
+	cmd.Env = append(os.Environ(), envCrashDB+"="+d.url, envCrashDir+"="+d.dir, envCrashAt+"="+at)
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			if b, err := os.ReadFile(log.Name()); err == nil {
+				t.Logf("child server's log:\n%s", b)
+			}
+		}
+		log.Close()
+	})
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(path + ".addr"); err == nil {
+		if b, err := os.ReadFile(addr); err == nil {
 			return cmd, "http://" + string(b)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatal("the child server did not start")
 	return nil, ""
+}
+
+// killAtCrashPoint waits until the child is inside the operation's
+// transaction, stopped at its crash point, and kills it with SIGKILL.
+// done delivers the end of the operation's request: if it ends first,
+// the operation finished before the crash point and the test fails.
+func killAtCrashPoint(t *testing.T, d crashDB, child *exec.Cmd, done <-chan error) {
+	t.Helper()
+	marker := filepath.Join(d.dir, markerFile)
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the operation ended (%v) before the child reached its crash point", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the child never reached its crash point")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	if err := <-done; err == nil {
+		t.Fatal("the operation's request succeeded although the server was killed mid-transaction")
+	}
+}
+
+// login signs username in at the server (the child runs without captcha).
+func login(t *testing.T, url, username string) *client.Client {
+	t.Helper()
+	c := client.New(url, client.Options{})
+	cap, err := c.NewCaptcha(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(t.Context(), domain.LoginRequest{Username: username, Password: store.DemoPassword, CaptchaID: cap.ID, CaptchaCode: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func importRequest(t *testing.T, url, tok string, file []byte) *http.Request {
@@ -90,11 +249,10 @@ func importRequest(t *testing.T, url, tok string, file []byte) *http.Request {
 // holds, after a restart, either none of the rows or all of them, and
 // exactly one audit entry per stored record.
 func TestKillDuringImport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts and kills server processes")
-	}
 	for _, stage := range []domain.ImportStage{domain.StageValidate, domain.StageStore} {
-		t.Run(string(stage), func(t *testing.T) { killDuringImport(t, stage) })
+		t.Run(string(stage), func(t *testing.T) {
+			crashEngines(t, nil, func(t *testing.T, d crashDB) { killDuringImport(t, d, stage) })
+		})
 	}
 }
 
@@ -110,24 +268,11 @@ func importedRows(t *testing.T, db *sql.DB) (records, audited int) {
 	return records, audited
 }
 
-func killDuringImport(t *testing.T, stage domain.ImportStage) {
-	path := filepath.Join(t.TempDir(), "crash.db")
-	child, url := startChild(t, path)
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+func killDuringImport(t *testing.T, d crashDB, stage domain.ImportStage) {
+	child, url := startChild(t, d, "")
 	// The demo data holds imported records of its own.
-	seeded, seededAudit := importedRows(t, db)
-	c := client.New(url, client.Options{})
-	cap, err := c.NewCaptcha(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(t.Context(), domain.LoginRequest{Username: store.DemoUnit, Password: store.DemoPassword, CaptchaID: cap.ID, CaptchaCode: "x"}); err != nil {
-		t.Fatal(err)
-	}
+	seeded, seededAudit := importedRows(t, d.sql)
+	c := login(t, url, store.DemoUnit)
 	var file bytes.Buffer
 	if err := store.DemoImportWorkbook(&file, 10000, time.Now()); err != nil {
 		t.Fatal(err)
@@ -137,7 +282,8 @@ func killDuringImport(t *testing.T, stage domain.ImportStage) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Kill the server as soon as it reports writing rows.
+	// Kill the server as soon as it reports the stage: the import's
+	// progress stream is the signal that it is inside its transaction.
 	lines := bufio.NewScanner(resp.Body)
 	lines.Buffer(make([]byte, 1<<20), 1<<24)
 	killed := false
@@ -153,11 +299,11 @@ func killDuringImport(t *testing.T, stage domain.ImportStage) {
 	resp.Body.Close()
 	_ = child.Wait()
 	if !killed {
-		t.Fatal("the import ended before it was seen writing rows")
+		t.Fatalf("the import ended before it was seen at stage %s", stage)
 	}
 
-	_, url = startChild(t, path)
-	records, audited := importedRows(t, db)
+	_, url = startChild(t, d, "")
+	records, audited := importedRows(t, d.sql)
 	records, audited = records-seeded, audited-seededAudit
 	if records != 0 {
 		t.Logf("the import committed before the kill: %d records", records)
@@ -167,19 +313,12 @@ func killDuringImport(t *testing.T, stage domain.ImportStage) {
 	}
 
 	// The restarted server imports the file whole, once.
-	c2 := client.New(url, client.Options{})
-	cap, err = c2.NewCaptcha(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c2.Login(t.Context(), domain.LoginRequest{Username: store.DemoUnit, Password: store.DemoPassword, CaptchaID: cap.ID, CaptchaCode: "x"}); err != nil {
-		t.Fatal(err)
-	}
+	c2 := login(t, url, store.DemoUnit)
 	res, err := c2.ImportRecords(t.Context(), domain.ImportUpload{Name: "crash.xlsx", Size: int64(file.Len()), Body: bytes.NewReader(file.Bytes())})
 	if err != nil {
 		t.Fatalf("import after the restart: %v", err)
 	}
-	after, _ := importedRows(t, db)
+	after, _ := importedRows(t, d.sql)
 	after -= seeded
 	switch {
 	case records == 0 && (res.Inserted == 0 || after != res.Inserted):

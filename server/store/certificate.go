@@ -357,6 +357,9 @@ func (s *CertificateService) print(ctx context.Context, p domain.Principal, pers
 			return errIssuedMeanwhile
 		}
 		out, err = issueCertificate(ctx, tx, s.db.auditBy(p, domain.EntityCertificate, 0), unitID, cp, year, seq, region, "打印证书")
+		if err == nil {
+			s.db.atCrashPoint("certificate")
+		}
 		return err
 	})
 	if errors.Is(err, errIssuedMeanwhile) {

@@ -32,6 +32,13 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives operational messages. Default slog.Default().
 	Logger *slog.Logger
+	// CrashPoint is a fault-injection hook for the crash-safety tests
+	// only (server/crashsafety_test.go): called inside the transaction,
+	// after each item is written and before the commit, of a batch review
+	// ("record-approval") and of each certificate print ("certificate").
+	// The test's child server blocks in it so that it can be killed
+	// mid-transaction for certain, not by a lucky race. Leave it nil.
+	CrashPoint func(op string)
 }
 
 // DB is an open store. SQLite gets two pools: every transaction goes to a
@@ -45,6 +52,8 @@ type DB struct {
 	dialect string
 	clock   func() time.Time
 	log     *slog.Logger
+	// crashPoint is Options.CrashPoint.
+	crashPoint func(op string)
 }
 
 // chinaTime is the zone of calendar rules (the year of a requirement, "no
@@ -64,7 +73,7 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 //     parameter works, and unknown ones (search_path=…) become session
 //     settings.
 func Open(ctx context.Context, url string, opts Options) (*DB, error) {
-	db := &DB{clock: opts.Now, log: opts.Logger}
+	db := &DB{clock: opts.Now, log: opts.Logger, crashPoint: opts.CrashPoint}
 	if db.clock == nil {
 		db.clock = time.Now
 	}
@@ -205,6 +214,13 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	committed = true
 	return mapDBError(tx.Commit())
+}
+
+// atCrashPoint calls Options.CrashPoint, which only crash tests set.
+func (db *DB) atCrashPoint(op string) {
+	if db.crashPoint != nil {
+		db.crashPoint(op)
+	}
 }
 
 // changedOne reports whether a statement changed exactly one row.

@@ -672,6 +672,7 @@ func (s *RecordService) ApproveRecords(ctx context.Context, b domain.RecordBatch
 				return err
 			}
 			out.Approved = append(out.Approved, done)
+			s.db.atCrashPoint("record-approval")
 		}
 		return nil
 	})

@@ -98,6 +98,24 @@ func openSQLite(t *testing.T, opts []Option) *store.DB {
 var skipNotice sync.Once
 
 func openPostgres(t *testing.T, opts []Option) *store.DB {
+	dbURL := PostgresURL(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	o, clock := options(t, opts)
+	db, err := store.Open(ctx, dbURL, o)
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	register(t, db, clock)
+	return db
+}
+
+// PostgresURL creates a fresh schema, dropped when the test ends, and
+// returns the URL of JXJY_TEST_POSTGRES with search_path set to it; it
+// skips the test when the variable is unset. Tests that hand the URL to
+// another process (a server they start and kill) use it directly.
+func PostgresURL(t *testing.T) string {
+	t.Helper()
 	base := strings.TrimSpace(os.Getenv(EnvPostgres))
 	if base == "" {
 		skipNotice.Do(func() { t.Log(EnvPostgres + " not set: PostgreSQL suite skipped") })
@@ -125,13 +143,7 @@ func openPostgres(t *testing.T, opts []Option) *store.DB {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	o, clock := options(t, opts)
-	db, err := store.Open(ctx, withParam(base, "search_path", schema), o)
-	if err != nil {
-		t.Fatalf("open postgres store: %v", err)
-	}
-	register(t, db, clock)
-	return db
+	return withParam(base, "search_path", schema)
 }
 
 // withParam adds a query parameter to a URL; pgx passes unknown
