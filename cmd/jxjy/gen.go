@@ -13,8 +13,9 @@ import (
 
 // runGen fills a database with a synthetic province for load tests: the
 // demo data (its authority and province accounts), then generated units,
-// persons and records. The defaults are small; the province's own size is
-// --units 10000 --persons 1000000 --records 5000000.
+// teachers, plans and classes, persons, records and certificates. The
+// defaults are small; the province's own size is --units 10000
+// --persons 1000000 --records 5000000.
 func runGen(ctx context.Context, args []string) error {
 	fs := newFlagSet("gen")
 	db := fs.String("db", envOr("JXJY_DB", ""), "database URL (a fresh one)")
@@ -22,6 +23,7 @@ func runGen(ctx context.Context, args []string) error {
 	units := fs.Int("units", 210, "units, spread over the 21 cities")
 	persons := fs.Int("persons", 10_000, "persons, spread over the units")
 	records := fs.Int("records", 50_000, "records over three years, in every state")
+	big := fs.Int("big-unit", 0, "also one unit ("+store.GeneratedBigUnit+") with this many persons, on top of --persons")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,13 +41,18 @@ func runGen(ctx context.Context, args []string) error {
 	}
 	p := &progressLine{w: os.Stderr, start: start}
 	res, err := s.Generate(ctx, store.GenerateOptions{Seed: *seed, Units: *units, Persons: *persons, Records: *records,
-		Progress: p.report})
+		BigUnit: *big, Progress: p.report})
 	p.finish()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "生成完成：%d 个单位，%d 名人员，%d 条记录（%v），用时 %s\n",
-		res.Units, res.Persons, res.Records, res.RecordsByStatus, time.Since(start).Round(100*time.Millisecond))
+	fmt.Fprintf(os.Stderr, "生成完成：%d 个单位，%d 名教师，%d 个计划（%v），%d 个培训班（%v），%d 名学员，"+
+		"%d 名人员，%d 条记录（%v），证书 %v，用时 %s\n",
+		res.Units, res.Teachers, res.Plans, res.PlansByStatus, res.Classes, res.ClassesByStatus, res.Enrollments,
+		res.Persons, res.Records, res.RecordsByStatus, res.Certificates, time.Since(start).Round(100*time.Millisecond))
+	for _, ph := range res.Phases {
+		fmt.Fprintf(os.Stderr, "  %-20s %10d  %s\n", ph.Name, ph.Rows, ph.Took.Round(100*time.Millisecond))
+	}
 	return errors.Join(ctx.Err(), s.Close())
 }
 
@@ -71,7 +78,7 @@ func (p *progressLine) report(table string, done, total int) {
 	if total > 0 {
 		pct = 100 * float64(done) / float64(total)
 	}
-	fmt.Fprintf(p.w, "\r%-8s %9d / %-9d %5.1f%%  %s", table, done, total, pct, now.Sub(p.start).Round(100*time.Millisecond))
+	fmt.Fprintf(p.w, "\r%-19s %9d / %-9d %5.1f%%  %s", table, done, total, pct, now.Sub(p.start).Round(100*time.Millisecond))
 }
 
 func (p *progressLine) finish() {

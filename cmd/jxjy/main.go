@@ -28,7 +28,7 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
         在伪终端中驱动终端界面（本机与经 jxjy ssh），统计每次按键写出的字节数
   jxjy demo-template [--out 继续教育记录导入示例.xlsx] [--rows 150] [--force]
         生成 demo-unit 的继续教育记录批量申报示例文件（含常见错误行）
-  jxjy gen --db URL [--seed 1] [--units 210] [--persons 10000] [--records 50000]
+  jxjy gen --db URL [--seed 1] [--units 210] [--persons 10000] [--records 50000] [--big-unit N]
         生成确定性的模拟全省数据（压测用；全省规模：--units 10000 --persons 1000000 --records 5000000）
   jxjy bench --server URL [--scenario login|persons|records|queue|stats] [--duration 30s] [--concurrency 50] [--pid PID]
         经 HTTP 接口压测，报告 p50/p99 延迟、每秒请求数与服务器内存（RSS）
