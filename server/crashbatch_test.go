@@ -261,13 +261,11 @@ func checkNumbering(t *testing.T, db *sql.DB, year int, region string) {
 	}
 }
 
-// A batch print issues each person's certificate in a transaction of its
-// own (one refusal must not hold back the others). A server killed with
-// SIGKILL inside the transaction of the batch's 100th certificate holds
-// after a restart exactly the 99 committed ones, each with its audit
-// entry, no trace of the 100th, and a number counter with no gap; the
-// same batch sent again returns those 99 unchanged and issues the rest,
-// never reusing a number.
+// A batch print is one transaction. A server killed with SIGKILL inside
+// it, at the batch's 100th certificate, holds after a restart none of the
+// batch's certificates, no audit entry of them and a number counter with
+// no gap; the same batch sent again issues every certificate, numbered
+// on from where the counter stood.
 func TestKillDuringCertificateBatch(t *testing.T) {
 	const persons, killAt = domain.MaxBatchPrint, 100
 	year := time.Now().In(time.FixedZone("CST", 8*60*60)).Year() - 1
@@ -323,31 +321,13 @@ func TestKillDuringCertificateBatch(t *testing.T) {
 		killAtCrashPoint(t, d, child, done)
 
 		_, url = startChild(t, d, "")
-		if n := count(t, d.sql, certsOf, year); n != killAt-1 {
-			t.Fatalf("%d certificates after the kill, want the %d committed before it", n, killAt-1)
+		if n := count(t, d.sql, certsOf, year); n != 0 {
+			t.Fatalf("%d certificates after the kill, want none", n)
 		}
-		if n := count(t, d.sql, certAudit) - audited; n != killAt-1 {
-			t.Fatalf("%d new certificate audit entries after the kill, want %d", n, killAt-1)
-		}
-		if n := count(t, d.sql, `SELECT COUNT(*) FROM certificates c WHERE c.year = $1 AND c.person_id IN (`+in+`)
-			AND (SELECT COUNT(*) FROM audit_entries a WHERE a.entity_type = 'certificate' AND a.entity_id = c.id) = 1`, year); n != killAt-1 {
-			t.Fatalf("%d of %d certificates have exactly one audit entry", n, killAt-1)
+		if n := count(t, d.sql, certAudit) - audited; n != 0 {
+			t.Fatalf("%d new certificate audit entries after the kill, want none", n)
 		}
 		checkNumbering(t, d.sql, year, region)
-		before := map[int64]string{}
-		numbers, err := d.sql.QueryContext(t.Context(), `SELECT person_id, number FROM certificates WHERE year = $1 AND person_id IN (`+in+`)`, year)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for numbers.Next() {
-			var id int64
-			var number string
-			if err := numbers.Scan(&id, &number); err != nil {
-				t.Fatal(err)
-			}
-			before[id] = number
-		}
-		numbers.Close()
 
 		out, err := login(t, url, store.DemoUnit).PrintBatch(t.Context(), domain.BatchPrintRequest{Year: year, PersonIDs: batch})
 		if err != nil {
@@ -362,9 +342,6 @@ func TestKillDuringCertificateBatch(t *testing.T) {
 				t.Fatalf("number %s given twice", cert.Number)
 			}
 			seen[cert.Number] = true
-			if old, ok := before[cert.PersonID]; ok && old != cert.Number {
-				t.Fatalf("person %d held %s before the retry and %s after", cert.PersonID, old, cert.Number)
-			}
 		}
 		if n := count(t, d.sql, certsOf, year); n != persons {
 			t.Fatalf("%d certificates after the batch, want %d", n, persons)

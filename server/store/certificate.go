@@ -212,6 +212,14 @@ func drawSequence(ctx context.Context, tx *sql.Tx, year int, region string) (int
 	return seq, err
 }
 
+// lockSequence takes the lock of (year, region) without drawing a number,
+// creating the counter when the region has none yet.
+func lockSequence(ctx context.Context, tx *sql.Tx, year int, region string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO certificate_counters (year, region_code, last_seq) VALUES ($1, $2, 0)
+		ON CONFLICT (year, region_code) DO UPDATE SET last_seq = certificate_counters.last_seq`, year, region)
+	return err
+}
+
 // newVerificationCode draws a code from domain.VerificationAlphabet; its
 // 32 letters divide 256, so every letter is equally likely.
 func newVerificationCode() string {
@@ -375,8 +383,10 @@ func derefCertificate(c *domain.Certificate) domain.Certificate {
 	return *c
 }
 
-// PrintBatch prints each ticked person in its own transaction, so one
-// refusal does not hold back the others.
+// PrintBatch prints the ticked persons in one transaction, so a batch cut
+// short (a crash, a lost connection) leaves nothing behind and numbers no
+// gap. Persons who cannot have a certificate are listed as refused rather
+// than failing the batch; persons who already hold one get it back.
 func (s *CertificateService) PrintBatch(ctx context.Context, r domain.BatchPrintRequest) (domain.BatchPrintResult, error) {
 	p, err := certificateUnit(ctx)
 	if err != nil {
@@ -391,32 +401,70 @@ func (s *CertificateService) PrintBatch(ctx context.Context, r domain.BatchPrint
 	if err := s.pdf.Ready(); err != nil {
 		return domain.BatchPrintResult{}, err
 	}
-	out := domain.BatchPrintResult{Issued: []domain.Certificate{}, Refused: []domain.BatchRefusal{}}
-	seen := map[int64]bool{}
-	for _, id := range r.PersonIDs {
-		if seen[id] {
-			continue
+	unitID := p.User.UnitID
+	var out domain.BatchPrintResult
+	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+		out = domain.BatchPrintResult{Issued: []domain.Certificate{}, Refused: []domain.BatchRefusal{}}
+		_, region, _, err := issuingUnit(ctx, tx, unitID)
+		if err != nil {
+			return err
 		}
-		seen[id] = true
-		c, err := s.print(ctx, p, id, r.Year)
-		var de *domain.Error
-		switch {
-		case err == nil:
+		// Holding the region's lock before the first check: every check
+		// below sees the certificates committed by prints before this one.
+		if err := lockSequence(ctx, tx, r.Year, region); err != nil {
+			return err
+		}
+		req, err := yearRequirement(ctx, tx, r.Year)
+		if err != nil {
+			return err
+		}
+		actor := s.db.auditBy(p, domain.EntityCertificate, 0)
+		seen := map[int64]bool{}
+		for _, id := range r.PersonIDs {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			cp, err := unitCertPerson(ctx, tx, unitID, id)
+			if errors.Is(err, errCertPersonNotFound) {
+				out.Refused = append(out.Refused, domain.BatchRefusal{PersonID: id, Message: errCertPersonNotFound.Message})
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			have, err := validCertificate(ctx, tx, id, r.Year)
+			if err != nil {
+				return err
+			}
+			if have != nil {
+				out.Issued = append(out.Issued, *have)
+				continue
+			}
+			hours, err := yearHours(ctx, tx, id, r.Year)
+			if err != nil {
+				return err
+			}
+			if short := hours.WithRequirement(req).Shortfalls(); len(short) > 0 {
+				out.Refused = append(out.Refused, domain.BatchRefusal{PersonID: id, Name: cp.name,
+					Message: domain.ShortfallError(r.Year, short).Message, Shortfalls: short})
+				continue
+			}
+			seq, err := drawSequence(ctx, tx, r.Year, region)
+			if err != nil {
+				return err
+			}
+			c, err := issueCertificate(ctx, tx, actor, unitID, cp, r.Year, seq, region, "打印证书")
+			if err != nil {
+				return err
+			}
+			s.db.atCrashPoint("certificate")
 			out.Issued = append(out.Issued, c)
-		case errors.As(err, &de) && (de.Code == domain.CodeConflict || de.Code == domain.CodeNotFound):
-			refusal := domain.BatchRefusal{PersonID: id, Message: de.Message}
-			if cp, err := unitCertPerson(ctx, s.db.read, p.User.UnitID, id); err == nil {
-				refusal.Name = cp.name
-			}
-			if hours, err := yearHours(ctx, s.db.read, id, r.Year); err == nil && de.Code == domain.CodeConflict {
-				if req, err := yearRequirement(ctx, s.db.read, r.Year); err == nil {
-					refusal.Shortfalls = hours.WithRequirement(req).Shortfalls()
-				}
-			}
-			out.Refused = append(out.Refused, refusal)
-		default:
-			return out, err
 		}
+		return nil
+	})
+	if err != nil {
+		return domain.BatchPrintResult{}, err
 	}
 	return out, nil
 }
