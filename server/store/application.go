@@ -188,7 +188,7 @@ func (s *ApplicationService) SaveApplication(ctx context.Context, f domain.Appli
 			return errApplicationStale
 		}
 		fields := domain.Fields{}
-		if err := checkApplicationRefs(ctx, tx, f, fields); err != nil {
+		if err := checkApplicationRefs(ctx, tx, f, cur, fields); err != nil {
 			return err
 		}
 		if err := fields.Err(); err != nil {
@@ -221,17 +221,14 @@ func (s *ApplicationService) SaveApplication(ctx context.Context, f domain.Appli
 }
 
 // checkApplicationRefs checks the picked fields against reference data:
-// a known unit type, a city or county, and an authority whose region
-// contains it. Problems go into fields.
-func checkApplicationRefs(ctx context.Context, q queryer, f domain.ApplicationForm, fields domain.Fields) error {
-	if f.UnitType != "" {
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dict_items WHERE kind = $1 AND code = $2`,
-			domain.DictUnitType, f.UnitType).Scan(&n); err != nil {
-			return err
-		}
-		fields.Check(n == 0, domain.FieldUnitType, "单位类型无效，请重新选择")
+// a known unit type (enabled, or the one cur already stores), a city or
+// county, and an authority whose region contains it. Problems go into fields.
+func checkApplicationRefs(ctx context.Context, q queryer, f domain.ApplicationForm, cur domain.UnitApplication, fields domain.Fields) error {
+	msg, err := checkDictItem(ctx, q, domain.DictUnitType, f.UnitType, cur.UnitType, "单位类型无效，请重新选择")
+	if err != nil {
+		return err
 	}
+	fields.Add(domain.FieldUnitType, msg)
 	regionOK := false
 	if f.RegionCode != "" {
 		var level int
@@ -286,7 +283,7 @@ func (s *ApplicationService) SubmitApplication(ctx context.Context, sub domain.A
 		for k, v := range domain.FieldErrorsOf(form.Validate(true)) {
 			fields.Add(k, v)
 		}
-		if err := checkApplicationRefs(ctx, tx, form, fields); err != nil {
+		if err := checkApplicationRefs(ctx, tx, form, cur, fields); err != nil {
 			return err
 		}
 		fields.Check(cur.Attachments == 0, domain.FieldAttachments, "请至少上传一个附件（如营业执照扫描件）")

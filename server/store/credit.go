@@ -208,17 +208,16 @@ func (s *CreditService) GetCredit(ctx context.Context, id int64) (domain.CreditR
 	return s.db.loadCredit(ctx, s.db.read, p, id)
 }
 
-// checkCreditType refuses a type the dictionary does not hold.
-func checkCreditType(ctx context.Context, q queryer, code string) error {
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dict_items WHERE kind = $1 AND code = $2`,
-		domain.DictDishonestyType, code).Scan(&n); err != nil {
+// checkCreditType refuses a type the dictionary does not hold, or a
+// disabled one other than stored, the entry's current type.
+func checkCreditType(ctx context.Context, q queryer, code, stored string) error {
+	msg, err := checkDictItem(ctx, q, domain.DictDishonestyType, code, stored, "请选择有效的失信类型")
+	if err != nil {
 		return err
 	}
-	if n == 0 {
-		return (domain.Fields{"type": "请选择有效的失信类型"}).Err()
-	}
-	return nil
+	f := domain.Fields{}
+	f.Add("type", msg)
+	return f.Err()
 }
 
 // creditSubject resolves whom a new entry is about: for a unit one of its
@@ -258,7 +257,7 @@ func (s *CreditService) CreateCredit(ctx context.Context, in domain.CreditInput)
 	}
 	var out domain.CreditRecord
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
-		if err := checkCreditType(ctx, tx, in.Type); err != nil {
+		if err := checkCreditType(ctx, tx, in.Type, ""); err != nil {
 			return err
 		}
 		personID, unitID, err := creditSubject(ctx, tx, p, in)
@@ -308,7 +307,7 @@ func (s *CreditService) UpdateCredit(ctx context.Context, id int64, in domain.Cr
 		if err := creditWritable(p, cur); err != nil {
 			return err
 		}
-		if err := checkCreditType(ctx, tx, in.Type); err != nil {
+		if err := checkCreditType(ctx, tx, in.Type, cur.Type); err != nil {
 			return err
 		}
 		e := s.db.auditBy(p, domain.EntityCredit, id)

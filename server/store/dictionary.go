@@ -212,3 +212,28 @@ func (s *DictionaryService) UpdateDictItem(ctx context.Context, kind, code strin
 	})
 	return out, err
 }
+
+// msgDictDisabled is the field error for an item 字典维护 has disabled.
+const msgDictDisabled = "该选项已停用，请重新选择"
+
+// checkDictItem tells, as a field message, why code may not be stored as
+// an item of kind: invalid when the dictionary does not hold it,
+// msgDictDisabled when the item is disabled. A disabled item the row
+// already stores (stored) stays acceptable, so old data saves unchanged.
+// An empty code is left to the caller's required-field rules.
+func checkDictItem(ctx context.Context, q queryer, kind, code, stored, invalid string) (string, error) {
+	if code == "" {
+		return "", nil
+	}
+	var enabled bool
+	err := q.QueryRowContext(ctx, `SELECT enabled FROM dict_items WHERE kind = $1 AND code = $2`, kind, code).Scan(&enabled)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return invalid, nil
+	case err != nil:
+		return "", err
+	case !enabled && code != stored:
+		return msgDictDisabled, nil
+	}
+	return "", nil
+}

@@ -209,3 +209,120 @@ func TestDictionariesAdminOnly(t *testing.T) {
 		}
 	})
 }
+
+// disableDict disables kind/code as `jxjy admin` would.
+func disableDict(t *testing.T, db *store.DB, kind, code string) {
+	t.Helper()
+	svc := store.NewDictionaryService(db)
+	it := dictItem(t, svc, system(t), kind, code)
+	if _, err := svc.UpdateDictItem(system(t), kind, code, domain.DictItemChange{Label: it.Label, Disabled: true, Version: it.Version}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A disabled 培训形式 is refused for a new record, for a record changed
+// to it and in an import; a record already holding it saves unchanged.
+func TestDisabledDictItemRefusedForNewRecords(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newImportCase(t, db)
+		w := c.recordWorld
+		online := input("网络课程：数字化转型")
+		online.Form = "online"
+		old := w.create(t, w.person, online)
+		other := w.create(t, w.person, input("线下培训：项目管理"))
+		disableDict(t, db, domain.DictForm, "online")
+
+		online.Title = "网络课程：人工智能导论"
+		_, err := w.records.CreateRecord(w.person, online)
+		wantField(t, err, domain.CodeInvalid, domain.RecordFieldForm, "该选项已停用")
+		online.Form = "nowhere"
+		_, err = w.records.CreateRecord(w.person, online)
+		wantField(t, err, domain.CodeInvalid, domain.RecordFieldForm, "培训形式无效")
+
+		change := input("线下培训：项目管理")
+		change.Form, change.Version = "online", other.Version
+		_, err = w.records.UpdateRecord(w.person, other.ID, change)
+		wantField(t, err, domain.CodeInvalid, domain.RecordFieldForm, "该选项已停用")
+
+		keep := input("网络课程：数字化转型（补充）")
+		keep.Form, keep.Version = "online", old.Version
+		saved, err := w.records.UpdateRecord(w.person, old.ID, keep)
+		if err != nil || saved.Form != "online" || saved.Title != keep.Title {
+			t.Fatalf("unchanged disabled form: %+v %v", saved, err)
+		}
+
+		m := c.member
+		rep, err := c.imports.ValidateImport(c.unit, upload(importFile(t,
+			append(importRow(m[0], m[1], "停用形式")[:2], "专业科目", "网络学习", "停用形式", "", day(4), day(3), 8, ""))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantProblem(t, rep, 3, "培训形式", "培训形式已停用，请从下拉列表选择（培训/研修/进修、学术会议、学术讲座、实践活动、其他）")
+	})
+}
+
+// 学历, 职称级别 and 失信类型 follow the same rule.
+func TestDisabledDictItemRefusedForNewPersonsAndCredit(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newCreditWorld(t, db)
+		persons := store.NewPersonService(db)
+		before, err := persons.AddPerson(w.unit, validInput(idNumber("44010619850101123"), "黄志强"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry, err := w.credit.CreateCredit(w.unit, w.entry(w.memberID, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		disableDict(t, db, domain.DictEducation, "bachelor")
+		disableDict(t, db, domain.DictTitleLevel, "intermediate")
+		disableDict(t, db, domain.DictDishonestyType, "exam_cheating")
+
+		_, err = persons.AddPerson(w.unit, validInput(idNumber("44010619860202123"), "林小燕"))
+		wantField(t, err, domain.CodeInvalid, "education", "该选项已停用")
+		wantField(t, err, domain.CodeInvalid, "title_level", "该选项已停用")
+		in := validInput(before.IDNumber, "黄志强")
+		in.Post, in.Version = "项目经理", before.Version
+		if p, err := persons.UpdatePerson(w.unit, before.ID, in); err != nil || p.Education != "bachelor" || p.Post != "项目经理" {
+			t.Fatalf("unchanged disabled codes: %+v %v", p, err)
+		}
+
+		_, err = w.credit.CreateCredit(w.unit, w.entry(w.memberID, 0))
+		wantField(t, err, domain.CodeInvalid, "type", "该选项已停用")
+		upd := w.entry(w.memberID, 0)
+		upd.Handling, upd.Version = "取消考试成绩，通报批评，记入档案。", entry.Version
+		if c, err := w.credit.UpdateCredit(w.unit, entry.ID, upd); err != nil || c.Type != "exam_cheating" {
+			t.Fatalf("unchanged disabled type: %+v %v", c, err)
+		}
+	})
+}
+
+// An application keeps a since disabled 单位类型 through save and 送审,
+// and may not switch to one.
+func TestDisabledDictItemInApplications(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newAppWorld(t, db)
+		a, err := w.apps.MyApplication(w.newUnit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.upload(t, w.newUnit, a.ID, "营业执照.pdf", store.DemoPDF("licence"))
+		if a, err = w.apps.SaveApplication(w.newUnit, w.completeForm(t, a)); err != nil {
+			t.Fatal(err)
+		}
+		disableDict(t, db, domain.DictUnitType, "enterprise")
+		disableDict(t, db, domain.DictUnitType, "public_institution")
+
+		f := domain.FormOf(a)
+		f.UnitType = "public_institution"
+		_, err = w.apps.SaveApplication(w.newUnit, f)
+		wantField(t, err, domain.CodeInvalid, domain.FieldUnitType, "该选项已停用")
+		f.UnitType, f.Summary = "enterprise", "信息技术服务与软件开发"
+		if a, err = w.apps.SaveApplication(w.newUnit, f); err != nil {
+			t.Fatalf("unchanged disabled unit type: %v", err)
+		}
+		if a, err = w.apps.SubmitApplication(w.newUnit, domain.ApplicationSubmit{Version: a.Version}); err != nil || a.Status != domain.ApplicationSubmitted {
+			t.Fatalf("submit with a disabled unit type: %+v %v", a, err)
+		}
+	})
+}

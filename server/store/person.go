@@ -445,21 +445,19 @@ func (s *PersonService) unitPerson(ctx context.Context, q queryer, unitID, id in
 	return person, mapDBError(err)
 }
 
-// checkCodes reports dictionary codes the dictionaries do not hold.
-func (s *PersonService) checkCodes(ctx context.Context, q queryer, in domain.PersonInput) error {
+// checkCodes reports dictionary codes the dictionaries do not hold, or
+// disabled ones cur (the stored person; zero when adding) does not hold.
+func (s *PersonService) checkCodes(ctx context.Context, q queryer, in domain.PersonInput, cur domain.Person) error {
 	f := domain.Fields{}
-	for _, c := range []struct{ kind, code, field, msg string }{
-		{domain.DictEducation, in.Education, "education", "请选择有效的学历"},
-		{domain.DictTitleLevel, in.TitleLevel, "title_level", "请选择有效的职称级别"},
+	for _, c := range []struct{ kind, code, stored, field, msg string }{
+		{domain.DictEducation, in.Education, cur.Education, "education", "请选择有效的学历"},
+		{domain.DictTitleLevel, in.TitleLevel, cur.TitleLevel, "title_level", "请选择有效的职称级别"},
 	} {
-		if c.code == "" {
-			continue
-		}
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dict_items WHERE kind = $1 AND code = $2`, c.kind, c.code).Scan(&n); err != nil {
+		msg, err := checkDictItem(ctx, q, c.kind, c.code, c.stored, c.msg)
+		if err != nil {
 			return err
 		}
-		f.Check(n == 0, c.field, c.msg)
+		f.Add(c.field, msg)
 	}
 	return f.Err()
 }
@@ -482,7 +480,7 @@ func (s *PersonService) AddPerson(ctx context.Context, in domain.PersonInput) (d
 	now := s.db.now()
 	var out domain.Person
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
-		if err := s.checkCodes(ctx, tx, in); err != nil {
+		if err := s.checkCodes(ctx, tx, in, domain.Person{}); err != nil {
 			return err
 		}
 		if err := refuseExisting(ctx, tx, p.User.UnitID, in.IDNumber); err != nil {
@@ -583,7 +581,7 @@ func (s *PersonService) UpdatePerson(ctx context.Context, id int64, in domain.Pe
 		if cur.Version != in.Version {
 			return errPersonnelStale
 		}
-		if err := s.checkCodes(ctx, tx, in); err != nil {
+		if err := s.checkCodes(ctx, tx, in, cur); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, ethnicity = $2, education = $3, degree = $4,

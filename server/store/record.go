@@ -218,8 +218,9 @@ func dailyCap(ctx context.Context, q queryer, year int) (domain.Hours, error) {
 
 // checkRecordInput validates in for the actor, reporting every field at
 // once: the record's own rules with the cap of its year, who it is about
-// as the role names them, and the form against its dictionary.
-func (s *RecordService) checkRecordInput(ctx context.Context, q queryer, a recordActor, in *domain.RecordInput) error {
+// as the role names them, and the form against its dictionary (a disabled
+// form only when storedForm, the record's current one, is it).
+func (s *RecordService) checkRecordInput(ctx context.Context, q queryer, a recordActor, in *domain.RecordInput, storedForm string) error {
 	capHours, err := dailyCap(ctx, q, domain.RecordYear(in.EndDate))
 	if err != nil {
 		return err
@@ -236,14 +237,11 @@ func (s *RecordService) checkRecordInput(ctx context.Context, q queryer, a recor
 		fields.Add(domain.RecordFieldIDNumber, msg)
 		fields.Add(domain.RecordFieldName, domain.CheckText(in.Name, 50, "姓名"))
 	}
-	if in.Form != "" {
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dict_items WHERE kind = $1 AND code = $2`,
-			domain.DictForm, in.Form).Scan(&n); err != nil {
-			return err
-		}
-		fields.Check(n == 0, domain.RecordFieldForm, "培训形式无效，请重新选择")
+	msg, err := checkDictItem(ctx, q, domain.DictForm, in.Form, storedForm, "培训形式无效，请重新选择")
+	if err != nil {
+		return err
 	}
+	fields.Add(domain.RecordFieldForm, msg)
 	return fields.Err()
 }
 
@@ -316,7 +314,7 @@ func (s *RecordService) CreateRecord(ctx context.Context, in domain.RecordInput)
 	}
 	var out domain.Record
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
-		if err := s.checkRecordInput(ctx, tx, a, &in); err != nil {
+		if err := s.checkRecordInput(ctx, tx, a, &in, ""); err != nil {
 			return err
 		}
 		subj, err := recordSubjectOf(ctx, tx, a, in)
@@ -384,7 +382,7 @@ func (s *RecordService) UpdateRecord(ctx context.Context, id int64, in domain.Re
 		if err != nil {
 			return err
 		}
-		if err := s.checkRecordInput(ctx, tx, a, &in); err != nil {
+		if err := s.checkRecordInput(ctx, tx, a, &in, cur.Form); err != nil {
 			return err
 		}
 		subj, err := recordSubjectOf(ctx, tx, a, in)

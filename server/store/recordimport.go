@@ -227,16 +227,18 @@ func (s *RecordImportService) parse(ctx context.Context, up domain.ImportUpload)
 }
 
 // importDicts are the category and form dictionaries: their labels for the
-// template's drop-downs, and what a cell may say for each code.
+// template's drop-downs, and what a cell may say for each code. Disabled
+// forms are neither offered nor accepted: an import only makes new data.
 type importDicts struct {
 	choices                    xlsximport.Choices
 	categories, forms          map[string]string // label or code → code
+	disabledForms              map[string]bool   // label or code
 	categoryLabels, formLabels string            // for messages
 }
 
 func loadImportDicts(ctx context.Context, q rowsQueryer) (importDicts, error) {
-	d := importDicts{categories: map[string]string{}, forms: map[string]string{}}
-	rows, err := q.QueryContext(ctx, `SELECT kind, code, label FROM dict_items WHERE kind IN ($1, $2) ORDER BY kind, sort, code`,
+	d := importDicts{categories: map[string]string{}, forms: map[string]string{}, disabledForms: map[string]bool{}}
+	rows, err := q.QueryContext(ctx, `SELECT kind, code, label, enabled FROM dict_items WHERE kind IN ($1, $2) ORDER BY kind, sort, code`,
 		domain.DictCategory, domain.DictForm)
 	if err != nil {
 		return d, mapDBError(err)
@@ -244,15 +246,19 @@ func loadImportDicts(ctx context.Context, q rowsQueryer) (importDicts, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var kind, code, label string
-		if err := rows.Scan(&kind, &code, &label); err != nil {
+		var enabled bool
+		if err := rows.Scan(&kind, &code, &label, &enabled); err != nil {
 			return d, err
 		}
 		// Cells are compared without spaces and in half-width forms.
 		key := strings.ReplaceAll(domain.NormalizeInput(label), " ", "")
-		if kind == domain.DictCategory {
+		switch {
+		case kind == domain.DictCategory:
 			d.choices.Categories = append(d.choices.Categories, label)
 			d.categories[key], d.categories[code] = code, code
-		} else {
+		case !enabled:
+			d.disabledForms[key], d.disabledForms[code] = true, true
+		default:
 			d.choices.Forms = append(d.choices.Forms, label)
 			d.forms[key], d.forms[code] = code, code
 		}
@@ -315,6 +321,9 @@ func (s *RecordImportService) check(ctx context.Context, q rowsQueryer, unitID i
 		}
 		if r.Form != "" {
 			c.form = d.forms[r.Form]
+			if d.disabledForms[r.Form] {
+				r.Add(xlsximport.FieldForm, fmt.Sprintf("培训形式已停用，请从下拉列表选择（%s）", d.formLabels))
+			}
 			r.Add(xlsximport.FieldForm, unknownChoice(c.form, "培训形式", d.formLabels))
 		}
 		if !r.Has(xlsximport.FieldIDNumber) {

@@ -189,16 +189,13 @@ func (m *Apply) result(r common.Result) tea.Cmd {
 	return nil
 }
 
-// setOptions fills the pickers from the reference data. Each starts with
-// an empty choice, so nothing is picked for the operator.
+// noChoice leads every picker, so nothing is picked for the operator.
+var noChoice = form.Option{Value: "", Label: "（请选择）"}
+
+// setOptions fills the pickers from the reference data.
 func (m *Apply) setOptions() {
-	none := form.Option{Value: "", Label: "（请选择）"}
-	types := []form.Option{none}
-	for _, it := range m.ref.Dictionaries[domain.DictUnitType] {
-		types = append(types, form.Option{Value: it.Code, Label: it.Label})
-	}
-	m.unitTypes.SetOptions(types)
-	regions := []form.Option{none}
+	m.offerUnitTypes()
+	regions := []form.Option{noChoice}
 	for _, r := range m.ref.Regions {
 		if r.Level >= 2 {
 			regions = append(regions, form.Option{Value: r.Code, Label: regionLabel(m.ref, r.Code) + " " + r.Code})
@@ -206,6 +203,12 @@ func (m *Apply) setOptions() {
 	}
 	m.regions.SetOptions(regions)
 	m.offerAuthorities()
+}
+
+// offerUnitTypes lists the enabled unit types and the application's own,
+// even if since disabled: it still shows, and saves unchanged.
+func (m *Apply) offerUnitTypes() {
+	m.unitTypes.SetOptions(append([]form.Option{noChoice}, common.DictOptions(m.ref, domain.DictUnitType, m.app.UnitType)...))
 }
 
 // offerAuthorities lists the authorities governing the chosen region,
@@ -248,6 +251,7 @@ func (m *Apply) fill() {
 		domain.FieldOfficePhone: a.OfficePhone, domain.FieldMobile: a.Mobile, domain.FieldEmail: a.Email,
 		domain.FieldPostalCode: a.PostalCode, domain.FieldAddress: a.Address, domain.FieldSummary: a.Summary,
 	}
+	m.offerUnitTypes()
 	for k, v := range values {
 		m.form.SetValue(k, v)
 	}

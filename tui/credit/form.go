@@ -46,7 +46,7 @@ type entryForm struct {
 	height   int
 }
 
-type typesLoaded struct{ items []domain.DictItem }
+type typesLoaded struct{ ref domain.Reference }
 
 type entrySaved struct{ entry domain.CreditRecord }
 
@@ -113,7 +113,7 @@ func (f *entryForm) Init() tea.Cmd {
 	ref := f.c.Services.Ref
 	return common.Call(f.id, func(ctx context.Context) (any, error) {
 		r, err := ref.Reference(ctx)
-		return typesLoaded{r.Dictionaries[domain.DictDishonestyType]}, err
+		return typesLoaded{r}, err
 	})
 }
 
@@ -137,11 +137,9 @@ func (f *entryForm) Update(msg tea.Msg) tea.Cmd {
 				f.outcome.Failed(msg.Err)
 				return nil
 			}
-			opts := make([]form.Option, len(v.items))
-			for i, it := range v.items {
-				opts[i] = form.Option{Value: it.Code, Label: it.Label}
-			}
-			f.types.SetOptions(opts)
+			// An entry keeps its type even if since disabled; new ones
+			// choose among the enabled types.
+			f.types.SetOptions(common.DictOptions(v.ref, domain.DictDishonestyType, f.existing.Type))
 			if f.existing.Type != "" {
 				f.types.SetValue(f.existing.Type)
 			}

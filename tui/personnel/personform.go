@@ -28,13 +28,10 @@ const (
 )
 
 // dictOptions are a dictionary's items for a picker, led by a blank choice
-// for an optional field.
-func dictOptions(ref domain.Reference, kind string) []form.Option {
-	opts := []form.Option{{Value: "", Label: "（不填）"}}
-	for _, it := range ref.Dictionaries[kind] {
-		opts = append(opts, form.Option{Value: it.Code, Label: it.Label})
-	}
-	return opts
+// for an optional field; keep is the person's current value, offered even
+// if since disabled.
+func dictOptions(ref domain.Reference, kind, keep string) []form.Option {
+	return append([]form.Option{{Value: "", Label: "（不填）"}}, common.DictOptions(ref, kind, keep)...)
 }
 
 // optional checks a value only once something is typed.
@@ -65,10 +62,14 @@ func newPersonForm(c *common.Common, ref domain.Reference, editing *domain.Perso
 	st, km := c.Styles, c.Keys
 	text := func(limit int) form.Control { return form.NewText(km, false, limit) }
 	pf := &personForm{editing: editing}
+	var stored domain.Person
+	if editing != nil {
+		stored = *editing
+	}
 	education := form.NewPicker(st, km, 5, "加载中"+st.Ellipsis)
-	education.SetOptions(dictOptions(ref, domain.DictEducation))
+	education.SetOptions(dictOptions(ref, domain.DictEducation, stored.Education))
 	level := form.NewPicker(st, km, 5, "加载中"+st.Ellipsis)
-	level.SetOptions(dictOptions(ref, domain.DictTitleLevel))
+	level.SetOptions(dictOptions(ref, domain.DictTitleLevel, stored.TitleLevel))
 
 	var idField form.Field
 	if editing == nil {

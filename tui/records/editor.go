@@ -45,11 +45,11 @@ func newEditor(c *common.Common, id common.ScreenID, role domain.Role, ref domai
 	km := c.Keys
 	e := &editor{c: c, id: id, role: role, record: r}
 	category := form.NewPicker(c.Styles, km, 3, "")
-	category.SetOptions(dictOptions(ref, domain.DictCategory, []form.Option{
+	category.SetOptions(dictOptions(ref, domain.DictCategory, e.stored().Category, []form.Option{
 		{Value: domain.CategoryPublic, Label: "公需科目"}, {Value: domain.CategoryProfessional, Label: "专业科目"},
 		{Value: domain.CategoryElective, Label: "选修科目"}}))
 	e.forms = form.NewPicker(c.Styles, km, 3, "培训形式加载中"+c.Styles.Ellipsis)
-	e.forms.SetOptions(dictOptions(ref, domain.DictForm, nil))
+	e.setReference(ref)
 	var fields []form.Field
 	switch role {
 	case domain.RoleUnit:
@@ -119,23 +119,27 @@ func (e *editor) init() tea.Cmd {
 	return e.search("")
 }
 
-// dictOptions are a dictionary's entries as picker options, or fallback
-// while the reference data is not loaded.
-func dictOptions(ref domain.Reference, kind string, fallback []form.Option) []form.Option {
-	items := ref.Dictionaries[kind]
-	if len(items) == 0 {
-		return fallback
+// dictOptions are a dictionary's items a record may choose (keep, its
+// current value, even if since disabled), or fallback while the reference
+// data is not loaded.
+func dictOptions(ref domain.Reference, kind, keep string, fallback []form.Option) []form.Option {
+	if out := common.DictOptions(ref, kind, keep); len(out) > 0 {
+		return out
 	}
-	out := make([]form.Option, len(items))
-	for i, it := range items {
-		out[i] = form.Option{Value: it.Code, Label: it.Label}
+	return fallback
+}
+
+// stored is the record being changed, zero while adding.
+func (e *editor) stored() domain.Record {
+	if e.record == nil {
+		return domain.Record{}
 	}
-	return out
+	return *e.record
 }
 
 // setReference fills the pickers once the reference data arrives.
 func (e *editor) setReference(ref domain.Reference) {
-	e.forms.SetOptions(dictOptions(ref, domain.DictForm, nil))
+	e.forms.SetOptions(dictOptions(ref, domain.DictForm, e.stored().Form, nil))
 }
 
 func (e *editor) fill(r domain.Record) {

@@ -3,6 +3,7 @@ package records
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -212,18 +213,35 @@ func (m *Hours) Nested() bool { return m.detail != nil }
 // Typing reports whether a text field has the keyboard.
 func (m *Hours) Typing() bool { return m.detail != nil && m.detail.typing() }
 
-// requirementLine spells out the chosen year's requirement and shortfall.
+// shortLabels name the parts of a requirement in the compact line.
+var shortLabels = map[string]string{
+	domain.CategoryPublic: "公需", domain.CategoryProfessional: "专业", domain.ShortfallTotal: "总",
+}
+
+// requirementLine spells out the chosen year's requirement and what each
+// part still lacks, counted as the certificate refusal counts it; when the
+// module is too narrow for both, the shortfall alone.
 func (m *Hours) requirementLine() string {
 	for _, y := range m.years {
 		if y.Year != m.year() {
 			continue
 		}
-		s := strconv.Itoa(y.Year) + "年度要求：总 " + y.RequiredTotal.String() + "，公需 ≥" + y.RequiredPublic.String() +
-			"，专业 ≥" + y.RequiredProfessional.String()
-		if short := y.RequiredTotal - y.Total; short > 0 {
-			s += "；还差 " + short.String() + " 学时"
+		year := strconv.Itoa(y.Year) + "年度"
+		need := "要求 总" + y.RequiredTotal.String() + " 公需" + y.RequiredPublic.String() +
+			" 专业" + y.RequiredProfessional.String()
+		short := y.Shortfalls()
+		if len(short) == 0 {
+			return year + need + "；已达标"
 		}
-		return s
+		parts := make([]string, len(short))
+		for i, s := range short {
+			parts[i] = shortLabels[s.Category] + s.Missing.String()
+		}
+		lack := "还差 " + strings.Join(parts, " ")
+		if full := year + need + "；" + lack; textwidth.Width(full) <= m.width {
+			return full
+		}
+		return year + lack
 	}
 	return ""
 }
