@@ -762,7 +762,8 @@ func certEscapeLike(s string) string {
 }
 
 // Recount is 重新统计学时: each person's hours counted from scratch, by
-// the one summing function, batch by batch in id order.
+// the one summing function, batch by batch in id order (a batch's sums
+// in one query).
 func (s *CertificateService) Recount(ctx context.Context, r domain.RecountRequest) (domain.RecountResult, error) {
 	p, err := certificateUnit(ctx)
 	if err != nil {
@@ -793,12 +794,16 @@ func (s *CertificateService) Recount(ctx context.Context, r domain.RecountReques
 	if err != nil {
 		return out, mapDBError(err)
 	}
+	ids := make([]int64, len(persons))
+	for i, cp := range persons {
+		ids[i] = cp.id
+	}
+	sums, err := sumPersonsHours(ctx, s.db.read, ids, r.Year)
+	if err != nil {
+		return out, mapDBError(err)
+	}
 	for _, cp := range persons {
-		hours, err := yearHours(ctx, s.db.read, cp.id, r.Year)
-		if err != nil {
-			return out, mapDBError(err)
-		}
-		row := domain.CertificateRow{PersonID: cp.id, Name: cp.name, IDNumber: cp.idNumber, Hours: hours.WithRequirement(req)}
+		row := domain.CertificateRow{PersonID: cp.id, Name: cp.name, IDNumber: cp.idNumber, Hours: sums[cp.id][r.Year].WithRequirement(req)}
 		row.Shortfalls = row.Hours.Shortfalls()
 		row.Met = len(row.Shortfalls) == 0
 		if row.Met {

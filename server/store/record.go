@@ -776,39 +776,71 @@ type rowsQueryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// sumHours is the one place hours are summed: a person's effective records
-// by year and category, for one year or (year 0) every year, each year
-// beside its requirement.
+// sumHours is one person's hours by year, as sumPersonsHours sums them.
 func sumHours(ctx context.Context, q rowsQueryer, personID int64, year int) (map[int]*domain.YearHours, error) {
-	rows, err := q.QueryContext(ctx, `SELECT year, category, CAST(SUM(half_hours) AS BIGINT), COUNT(*) FROM records
-		WHERE person_id = $1 AND status = 'effective' AND ($2 = 0 OR year = $2)
-		GROUP BY year, category`, personID, year)
+	all, err := sumPersonsHours(ctx, q, []int64{personID}, year)
+	if err != nil {
+		return nil, err
+	}
+	return all[personID], nil
+}
+
+// sumPersonsHours is the one place hours are summed: each person's
+// effective records by year and category, for one year or (year 0) every
+// year, each year beside its requirement. Every person given has an
+// entry, holding year when one is given. A batch of persons is one query
+// (重新统计学时 sums 200 at a time), each year's requirement one more.
+func sumPersonsHours(ctx context.Context, q rowsQueryer, personIDs []int64, year int) (map[int64]map[int]*domain.YearHours, error) {
+	out := make(map[int64]map[int]*domain.YearHours, len(personIDs))
+	if len(personIDs) == 0 {
+		return out, nil
+	}
+	args := []any{year}
+	marks := make([]string, len(personIDs))
+	for i, id := range personIDs {
+		args = append(args, id)
+		marks[i] = "$" + strconv.Itoa(i+2)
+		out[id] = map[int]*domain.YearHours{}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT person_id, year, category, CAST(SUM(half_hours) AS BIGINT), COUNT(*) FROM records
+		WHERE person_id IN (`+strings.Join(marks, ", ")+`) AND status = 'effective' AND ($1 = 0 OR year = $1)
+		GROUP BY person_id, year, category`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int]*domain.YearHours{}
 	for rows.Next() {
+		var personID int64
 		var y, halfHours, n int
 		var category string
-		if err := rows.Scan(&y, &category, &halfHours, &n); err != nil {
+		if err := rows.Scan(&personID, &y, &category, &halfHours, &n); err != nil {
 			return nil, err
 		}
-		if out[y] == nil {
-			out[y] = &domain.YearHours{Year: y}
+		years := out[personID]
+		if years[y] == nil {
+			years[y] = &domain.YearHours{Year: y}
 		}
-		out[y].Add(category, domain.Hours(halfHours))
-		out[y].Records += n
+		years[y].Add(category, domain.Hours(halfHours))
+		years[y].Records += n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if year != 0 && out[year] == nil {
-		out[year] = &domain.YearHours{Year: year}
-	}
-	for _, y := range out {
-		if err := requirementOf(ctx, q, y); err != nil {
-			return nil, err
+	required := map[int]*domain.YearHours{}
+	for _, years := range out {
+		if year != 0 && years[year] == nil {
+			years[year] = &domain.YearHours{Year: year}
+		}
+		for y, h := range years {
+			r := required[y]
+			if r == nil {
+				r = &domain.YearHours{Year: y}
+				if err := requirementOf(ctx, q, r); err != nil {
+					return nil, err
+				}
+				required[y] = r
+			}
+			h.RequiredTotal, h.RequiredPublic, h.RequiredProfessional = r.RequiredTotal, r.RequiredPublic, r.RequiredProfessional
 		}
 	}
 	return out, nil

@@ -381,10 +381,12 @@ func maxLength(s string, max int, label string) string {
 	return ""
 }
 
-// cleanText joins the lines of a cell (Alt+Enter) and trims it.
+// lineBreaks are the line breaks a cell may hold (Alt+Enter).
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+
+// cleanText joins the lines of a cell and trims it.
 func cleanText(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(lineBreaks.Replace(s))
 }
 
 var (
