@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -20,9 +21,14 @@ import (
 	"jxjy/server/store"
 )
 
-// benchScenarios are the requests `jxjy bench` can drive, each as one
-// operator's page.
-var benchScenarios = []string{"login", "persons", "records", "queue", "stats"}
+// benchScenarios are the requests `jxjy bench` can drive: each of the
+// first five is one operator's page; recount and import are a big unit's
+// whole-unit operations (loadbench_unit.go).
+var benchScenarios = []string{"login", "persons", "records", "queue", "stats", "recount", "import"}
+
+// unitScenarios run as --unit-account, one operator at a time unless
+// --concurrency is given: an office runs one recount or import at once.
+var unitScenarios = []string{"recount", "import"}
 
 // runBench drives the real HTTP API with a fixed number of clients for a
 // fixed time and prints latency percentiles, throughput and the server's
@@ -32,14 +38,18 @@ var benchScenarios = []string{"login", "persons", "records", "queue", "stats"}
 func runBench(ctx context.Context, args []string) error {
 	fs := newFlagSet("bench")
 	server := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
-	scenario := fs.String("scenario", "persons", "login|persons|records|queue|stats, or several joined by commas, or all")
+	scenario := fs.String("scenario", "persons", "login|persons|records|queue|stats|recount|import, or several joined by commas, or all")
 	duration := fs.Duration("duration", 30*time.Second, "how long each scenario runs")
 	concurrency := fs.Int("concurrency", 50, "clients at once")
 	units := fs.Int("units", 210, "generated units to spread the clients over (as given to jxjy gen)")
 	pid := fs.Int("pid", 0, "server process id, to sample its resident memory from /proc")
+	unitAccount := fs.String("unit-account", store.GeneratedBigUnit, "the unit recount and import run as (jxjy gen --big-unit makes it)")
+	importRows := fs.Int("import-rows", 10_000, "rows of each file the import scenario uploads")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	concurrencySet := false
+	fs.Visit(func(f *flag.Flag) { concurrencySet = concurrencySet || f.Name == "concurrency" })
 	names := strings.Split(*scenario, ",")
 	if *scenario == "all" {
 		names = benchScenarios
@@ -48,28 +58,43 @@ func runBench(ctx context.Context, args []string) error {
 		if !slices.Contains(benchScenarios, n) {
 			return fmt.Errorf("%w: unknown scenario %q", errUsage, n)
 		}
+		if slices.Contains(unitScenarios, n) && *unitAccount == "" {
+			return fmt.Errorf("%w: %s needs --unit-account, a unit with many confirmed persons", errUsage, n)
+		}
 	}
-	if *concurrency < 1 || *duration <= 0 || *units < 1 {
-		return fmt.Errorf("%w: concurrency, duration and units must be positive", errUsage)
+	if *concurrency < 1 || *duration <= 0 || *units < 1 || *importRows < 1 || *importRows > domain.MaxImportRows {
+		return fmt.Errorf("%w: concurrency, duration and units must be positive, import rows 1 to %d", errUsage, domain.MaxImportRows)
 	}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}
-	b := &loadBench{base: strings.TrimRight(*server, "/") + "/api/v1", http: hc}
+	b := &loadBench{server: *server, base: strings.TrimRight(*server, "/") + "/api/v1", http: hc,
+		unitAccount: *unitAccount, importRows: *importRows}
 	fmt.Println("| 场景 | 并发 | 请求数 | 请求/秒 | p50 | p99 | 最大 | 失败 | 服务器RSS峰值 |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	failed := 0
+	var notes []string
 	for _, name := range names {
-		workers, err := b.prepare(ctx, name, *concurrency, *units)
+		clients := *concurrency
+		if slices.Contains(unitScenarios, name) && !concurrencySet {
+			clients = 1
+		}
+		workers, note, err := b.prepare(ctx, name, clients, *units)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		r := b.run(ctx, workers, *duration, *pid)
-		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | %s | %d | %s |\n", name, *concurrency, len(r.latencies),
-			float64(len(r.latencies))/r.elapsed.Seconds(), ms(r.percentile(50)), ms(r.percentile(99)), ms(r.percentile(100)),
-			r.failures, rssText(r.maxRSS))
+		r := b.run(ctx, workers, *duration, *pid, slices.Contains(unitScenarios, name))
+		fmt.Printf("| %s | %d | %d | %s | %s | %s | %s | %d | %s |\n", name, clients, len(r.latencies),
+			r.rate(), ms(r.percentile(50)), ms(r.percentile(99)), ms(r.percentile(100)), r.failures, rssText(r.maxRSS))
+		if note != nil {
+			notes = append(notes, note())
+		}
 		failed += r.failures
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+	}
+	for _, n := range notes {
+		fmt.Println()
+		fmt.Println(n)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d requests failed: the numbers above are not a clean measurement", failed)
@@ -78,13 +103,24 @@ func runBench(ctx context.Context, args []string) error {
 }
 
 type loadBench struct {
-	base string
-	http *http.Client
+	server, base string
+	http         *http.Client
+	unitAccount  string
+	importRows   int
 }
 
-// request is one call a worker repeats; it returns whether the answer was
-// the one expected.
-type request func(ctx context.Context, rng *rand.Rand) bool
+// request is one operation a worker repeats; it returns how long it took
+// and whether the answers were the ones expected.
+type request func(ctx context.Context, rng *rand.Rand) (time.Duration, bool)
+
+// timed makes a request of a call timed as a whole.
+func timed(call func(ctx context.Context, rng *rand.Rand) bool) request {
+	return func(ctx context.Context, rng *rand.Rand) (time.Duration, bool) {
+		t0 := time.Now()
+		ok := call(ctx, rng)
+		return time.Since(t0), ok
+	}
+}
 
 func (b *loadBench) do(ctx context.Context, method, path, token string, in, out any) (int, error) {
 	var body io.Reader
@@ -130,8 +166,21 @@ func genUnit(i int) string { return fmt.Sprintf("%s%05d", store.GeneratedUnitPre
 var benchSurnames = []string{"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"}
 
 // prepare logs each worker in (a unit of its own where the scenario is a
-// unit's page) and returns each worker's request.
-func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) ([]request, error) {
+// unit's page) and returns each worker's request, and for some scenarios
+// a note to print under the table once they have run.
+func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) ([]request, func() string, error) {
+	switch scenario {
+	case "recount":
+		return b.prepareRecount(ctx, n)
+	case "import":
+		return b.prepareImport(ctx, n)
+	}
+	out, err := b.preparePages(ctx, scenario, n, units)
+	return out, nil, err
+}
+
+// preparePages prepares the scenarios of one page each.
+func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units int) ([]request, error) {
 	out := make([]request, n)
 	year := time.Now().Year()
 	for w := range n {
@@ -139,21 +188,21 @@ func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) 
 		ok := func(status int, err error) bool { return err == nil && status == http.StatusOK }
 		switch scenario {
 		case "login":
-			out[w] = func(ctx context.Context, rng *rand.Rand) bool {
+			out[w] = timed(func(ctx context.Context, rng *rand.Rand) bool {
 				var s domain.Session
 				status, err := b.do(ctx, "POST", "/session", "", domain.LoginRequest{Username: genUnit(rng.IntN(units)),
 					Password: store.DemoPassword, CaptchaCode: "x"}, &s)
 				return err == nil && status == http.StatusCreated
-			}
+			})
 			continue
 		case "stats":
 			token, err := b.login(ctx, store.DemoAuthority)
 			if err != nil {
 				return nil, err
 			}
-			out[w] = func(ctx context.Context, _ *rand.Rand) bool {
+			out[w] = timed(func(ctx context.Context, _ *rand.Rand) bool {
 				return ok(b.do(ctx, "GET", "/stats?year="+strconv.Itoa(year-1), token, nil, nil))
-			}
+			})
 			continue
 		}
 		token, err := b.login(ctx, unit)
@@ -162,14 +211,14 @@ func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) 
 		}
 		switch scenario {
 		case "persons":
-			out[w] = func(ctx context.Context, rng *rand.Rand) bool {
+			out[w] = timed(func(ctx context.Context, rng *rand.Rand) bool {
 				q := "/persons?limit=20&name=" + url.QueryEscape(benchSurnames[rng.IntN(len(benchSurnames))])
 				return ok(b.do(ctx, "GET", q, token, nil, nil))
-			}
+			})
 		case "queue":
-			out[w] = func(ctx context.Context, _ *rand.Rand) bool {
+			out[w] = timed(func(ctx context.Context, _ *rand.Rand) bool {
 				return ok(b.do(ctx, "GET", "/records?status=submitted&limit=20", token, nil, nil))
-			}
+			})
 		case "records":
 			var page domain.Page[domain.Person]
 			if status, err := b.do(ctx, "GET", "/persons?limit=100", token, nil, &page); err != nil || status != http.StatusOK || len(page.Items) == 0 {
@@ -179,9 +228,9 @@ func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) 
 			for i, p := range page.Items {
 				ids[i] = p.IDNumber
 			}
-			out[w] = func(ctx context.Context, rng *rand.Rand) bool {
+			out[w] = timed(func(ctx context.Context, rng *rand.Rand) bool {
 				return ok(b.do(ctx, "GET", "/query/records?limit=20&id_number="+ids[rng.IntN(len(ids))], token, nil, nil))
-			}
+			})
 		}
 	}
 	return out, nil
@@ -194,6 +243,15 @@ type loadResult struct {
 	maxRSS    int64
 }
 
+// rate is the requests per second, with a decimal when there are few.
+func (r loadResult) rate() string {
+	v := float64(len(r.latencies)) / r.elapsed.Seconds()
+	if v < 10 {
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
+}
+
 func (r loadResult) percentile(p int) time.Duration {
 	if len(r.latencies) == 0 {
 		return 0
@@ -203,10 +261,16 @@ func (r loadResult) percentile(p int) time.Duration {
 }
 
 // run runs every worker's request in a loop until duration is over,
-// sampling the server's memory meanwhile.
-func (b *loadBench) run(ctx context.Context, workers []request, duration time.Duration, pid int) loadResult {
-	ctx, cancel := context.WithTimeout(ctx, duration)
+// sampling the server's memory meanwhile. A request running at the end
+// is cut off and not counted, except the whole-unit operations, which
+// take seconds each and are let finish.
+func (b *loadBench) run(ctx context.Context, workers []request, duration time.Duration, pid int, finish bool) loadResult {
+	stop, cancel := context.WithTimeout(ctx, duration)
 	defer cancel()
+	if !finish {
+		ctx = stop
+	}
+	done := make(chan struct{})
 	var mu sync.Mutex
 	var res loadResult
 	var wg sync.WaitGroup
@@ -220,7 +284,7 @@ func (b *loadBench) run(ctx context.Context, workers []request, duration time.Du
 				peak = rss
 			}
 			select {
-			case <-ctx.Done():
+			case <-done:
 				sampled <- peak
 				return
 			case <-t.C:
@@ -233,13 +297,12 @@ func (b *loadBench) run(ctx context.Context, workers []request, duration time.Du
 			rng := rand.New(rand.NewPCG(uint64(w), 1))
 			var mine []time.Duration
 			failed := 0
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				good := req(ctx, rng)
+			for stop.Err() == nil {
+				took, good := req(ctx, rng)
 				if ctx.Err() != nil {
 					break // cut off by the deadline, not answered
 				}
-				mine = append(mine, time.Since(t0))
+				mine = append(mine, took)
 				if !good {
 					failed++
 				}
@@ -252,6 +315,7 @@ func (b *loadBench) run(ctx context.Context, workers []request, duration time.Du
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	close(done)
 	res.maxRSS = <-sampled
 	slices.Sort(res.latencies)
 	return res

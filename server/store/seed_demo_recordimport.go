@@ -17,6 +17,32 @@ import (
 // the rows lie before it. The demo data set is fixed, so the file fits
 // any database seeded with it.
 func DemoImportWorkbook(w io.Writer, rows int, today time.Time) error {
+	ch := seedChoices()
+	return xlsximport.Filled(w, ch, demoImportRows(rows, today, ch))
+}
+
+// ImportPerson is a person a generated import file names.
+type ImportPerson struct{ IDNumber, Name string }
+
+// ImportWorkbook writes a filled template of rows good rows naming persons
+// in turn, laid out as DemoImportWorkbook's good rows. batch goes into
+// every 培训内容, so files of different batches hold different records:
+// benchmarks import one file after another, each stored afresh.
+func ImportWorkbook(w io.Writer, persons []ImportPerson, rows int, today time.Time, batch string) error {
+	if len(persons) == 0 {
+		return fmt.Errorf("store: an import file needs persons")
+	}
+	ch := seedChoices()
+	out := make([][]any, rows)
+	for i := range out {
+		out[i] = goodImportRow(persons, i, today, ch, batch)
+	}
+	return xlsximport.Filled(w, ch, out)
+}
+
+// seedChoices are the labels of the seeded category and form
+// dictionaries, as the template's drop-downs offer them.
+func seedChoices() xlsximport.Choices {
 	var ch xlsximport.Choices
 	for _, d := range seedDicts {
 		for _, it := range d.items {
@@ -28,7 +54,20 @@ func DemoImportWorkbook(w io.Writer, rows int, today time.Time) error {
 			}
 		}
 	}
-	return xlsximport.Filled(w, ch, demoImportRows(rows, today, ch))
+	return ch
+}
+
+// goodImportRow is row i as it should be: a distinct course, person and
+// period, with hours within the default cap of 8 a day.
+func goodImportRow(persons []ImportPerson, i int, today time.Time, ch xlsximport.Choices, batch string) []any {
+	p := persons[i%len(persons)]
+	c := demoCourses[i%len(demoCourses)]
+	days := 1 + i%3
+	start := 20 + (i/len(persons))%300
+	day := func(daysAgo int) string { return today.AddDate(0, 0, -daysAgo).Format(domain.DateLayout) }
+	return []any{p.IDNumber, p.Name, ch.Categories[i%len(ch.Categories)], ch.Forms[i%len(ch.Forms)],
+		fmt.Sprintf("%s（%s第%d期）", c.name, batch, i+1), "广东省继续教育学院", day(start), day(start - days + 1),
+		float64(4 * days), ""}
 }
 
 // demoImportRows are rows data rows; row i is good unless i%10 == 9.
@@ -45,17 +84,11 @@ func demoImportRows(rows int, today time.Time, ch xlsximport.Choices) [][]any {
 		}
 	}
 	day := func(daysAgo int) string { return today.AddDate(0, 0, -daysAgo).Format(domain.DateLayout) }
-	// good is row i as it should be: a distinct course, person and period,
-	// with hours within the default cap of 8 a day.
-	good := func(i int) []any {
-		p := confirmed[i%len(confirmed)]
-		c := demoCourses[i%len(demoCourses)]
-		days := 1 + i%3
-		start := 20 + (i/len(confirmed))%300
-		return []any{p.idNumber(), p.name, ch.Categories[i%len(ch.Categories)], ch.Forms[i%len(ch.Forms)],
-			fmt.Sprintf("%s（第%d期）", c.name, i+1), "广东省继续教育学院", day(start), day(start - days + 1),
-			float64(4 * days), ""}
+	members := make([]ImportPerson, len(confirmed))
+	for i, p := range confirmed {
+		members[i] = ImportPerson{IDNumber: p.idNumber(), Name: p.name}
 	}
+	good := func(i int) []any { return goodImportRow(members, i, today, ch, "") }
 	set := func(row []any, f xlsximport.Field, v any) []any {
 		row[f] = v
 		return row
