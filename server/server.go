@@ -43,6 +43,46 @@ type Config struct {
 	// TrustedProxies are gateways whose X-Forwarded-For the per-address
 	// limits believe (see api.Config.TrustedProxies).
 	TrustedProxies []netip.Prefix
+	// LoginAttemptsPerMinute budgets login attempts per account, whatever
+	// their outcome (see store.AuthConfig.AttemptsPerMinute); 0 means 10,
+	// negative turns it off.
+	LoginAttemptsPerMinute int
+	// MaxAttachments is how many files one owner (application, record…)
+	// may hold; 0 means domain.DefaultMaxAttachments (20).
+	MaxAttachments int
+	// Slow-client timeouts of Serve (`jxjy serve --read-header-timeout`
+	// and the rest); zero takes the default noted. Uploads and file
+	// downloads allow themselves 30 minutes, and the record export renews
+	// WriteTimeout while the client keeps reading.
+	ReadHeaderTimeout time.Duration // default 10s: the request line and headers
+	ReadTimeout       time.Duration // default 2m: the whole request, body included
+	WriteTimeout      time.Duration // default 2m: the answer, from the request's start
+	IdleTimeout       time.Duration // default 2m: a kept-alive connection between requests
+}
+
+// Default slow-client timeouts.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 2 * time.Minute
+	DefaultWriteTimeout      = 2 * time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
+)
+
+// withDefaults settles the zero timeouts.
+func (c Config) withDefaults() Config {
+	set := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
+	}
+	set(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	set(&c.ReadTimeout, DefaultReadTimeout)
+	set(&c.WriteTimeout, DefaultWriteTimeout)
+	set(&c.IdleTimeout, DefaultIdleTimeout)
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
 }
 
 // Server is a running jxjy server.
@@ -78,14 +118,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 
 // New builds the server over an open database (tests open their own).
 func New(db *store.DB, cfg Config) *Server {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
+	cfg = cfg.withDefaults()
 	if !cfg.CaptchaEnabled {
 		cfg.Logger.Warn("captcha is OFF: any code is accepted; use only for tests and scripted demos")
 	}
-	auth := store.NewAuthService(db, store.AuthConfig{CaptchaEnabled: cfg.CaptchaEnabled})
-	files := store.NewAttachmentService(db, cfg.MaxUploadBytes)
+	auth := store.NewAuthService(db, store.AuthConfig{CaptchaEnabled: cfg.CaptchaEnabled,
+		AttemptsPerMinute: cfg.LoginAttemptsPerMinute})
+	files := store.NewAttachmentService(db, cfg.MaxUploadBytes).WithMaxCount(cfg.MaxAttachments)
 	a := api.New(api.Config{
 		Auth:         auth,
 		Authn:        auth,
@@ -117,8 +156,20 @@ func New(db *store.DB, cfg Config) *Server {
 		TrustedProxies:     cfg.TrustedProxies,
 		// The service settles the default, so both limits are the same.
 		MaxUploadBytes: files.MaxBytes(),
+		WriteTimeout:   cfg.WriteTimeout,
 	})
-	return &Server{DB: db, API: a, log: cfg.Logger}
+	s := &Server{DB: db, API: a, log: cfg.Logger}
+	// Built here, not in Serve, so Shutdown from another goroutine never
+	// races Serve's start.
+	s.http = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s
 }
 
 // Handler is the full HTTP handler, for tests and embedding.
@@ -130,14 +181,6 @@ func (s *Server) MetricsHandler() http.Handler { return s.API.MetricsHandler() }
 
 // Serve answers on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	s.http = &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-	}
 	s.log.Info("listening", "addr", l.Addr().String())
 	if err := s.http.Serve(l); !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -148,11 +191,7 @@ func (s *Server) Serve(l net.Listener) error {
 // Shutdown lets running requests finish (within ctx), then closes the
 // database, which checkpoints SQLite's WAL so nothing written is lost.
 func (s *Server) Shutdown(ctx context.Context) error {
-	var err error
-	if s.http != nil {
-		err = s.http.Shutdown(ctx)
-	}
-	return errors.Join(err, s.DB.Close())
+	return errors.Join(s.http.Shutdown(ctx), s.DB.Close())
 }
 
 // idempotency adapts the store's idempotency keys to the API's interface.

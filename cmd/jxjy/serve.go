@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,6 +25,17 @@ func runServe(ctx context.Context, args []string) error {
 	maxUpload := fs.Int64("max-upload-mb", 20, "size limit of one attachment, in MiB")
 	cjkFont := fs.String("cjk-font", "", "TrueType font for certificate PDFs (default $JXJY_CJK_FONT, then fonts-droid-fallback)")
 	anonRate := fs.Int("anon-rate", 0, "captcha, login and registration calls per minute per client address (0: default 30; -1: off, for load tests)")
+	loginRate := fs.Int("login-rate", 0, "login attempts per minute per account, whatever their outcome (0: default 10; -1: off, for load tests)")
+	maxAttachments := fs.Int("max-attachments", 0, "attachments one application, record or other entry may hold (0: default 20)")
+	timeouts := []struct {
+		name  string
+		value *time.Duration
+	}{
+		{"read-header-timeout", fs.Duration("read-header-timeout", server.DefaultReadHeaderTimeout, "time a client has to send a request's line and headers")},
+		{"read-timeout", fs.Duration("read-timeout", server.DefaultReadTimeout, "time a client has to send a whole request (uploads: 30 min)")},
+		{"write-timeout", fs.Duration("write-timeout", server.DefaultWriteTimeout, "time an answer may take, from the request's start (file downloads: 30 min; the record export renews it while the client reads)")},
+		{"idle-timeout", fs.Duration("idle-timeout", server.DefaultIdleTimeout, "time a kept-alive connection may wait for its next request")},
+	}
 	metricsAddr := fs.String("metrics-addr", envOr("JXJY_METRICS_ADDR", ""), "listen address of the Prometheus metrics page (default off)")
 	var trusted prefixList
 	if err := trusted.Set(envOr("JXJY_TRUSTED_PROXIES", "")); err != nil {
@@ -32,6 +44,14 @@ func runServe(ctx context.Context, args []string) error {
 	fs.Var(&trusted, "trusted-proxy", "gateways (CIDR or IP, comma-separated) whose X-Forwarded-For names the client, e.g. a `jxjy ssh` host")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	for _, t := range timeouts {
+		if *t.value <= 0 {
+			return fmt.Errorf("--%s 必须大于 0（例如 30s、2m）", t.name)
+		}
+	}
+	if *maxAttachments < 0 {
+		return fmt.Errorf("--max-attachments 不能为负数")
 	}
 	if *db == "" {
 		dir, err := dataDir()
@@ -45,7 +65,10 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	log := newLogger(os.Stderr)
 	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log, CJKFont: *cjkFont,
-		MaxUploadBytes: *maxUpload << 20, TrustedProxies: trusted, AnonymousPerMinute: *anonRate})
+		MaxUploadBytes: *maxUpload << 20, TrustedProxies: trusted, AnonymousPerMinute: *anonRate,
+		LoginAttemptsPerMinute: *loginRate, MaxAttachments: *maxAttachments,
+		ReadHeaderTimeout: *timeouts[0].value, ReadTimeout: *timeouts[1].value,
+		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value})
 	if err != nil {
 		return err
 	}

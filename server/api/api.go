@@ -93,6 +93,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Now is the clock of the rate limiter (default time.Now).
 	Now func() time.Time
+	// WriteTimeout is the HTTP server's; the record export renews it while
+	// the client keeps reading (0: the server has none).
+	WriteTimeout time.Duration
 }
 
 // API is the HTTP handler.

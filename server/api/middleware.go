@@ -167,6 +167,19 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 	return g.gz.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection's deadlines.
+func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
+
+// FlushError sends what gzip holds, then the connection's buffer.
+func (g *gzipWriter) FlushError() error {
+	if g.compressing {
+		if err := g.gz.Flush(); err != nil {
+			return err
+		}
+	}
+	return http.NewResponseController(g.ResponseWriter).Flush()
+}
+
 func (g *gzipWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if h, ok := g.ResponseWriter.(http.Hijacker); ok {
 		return h.Hijack()

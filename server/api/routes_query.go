@@ -80,6 +80,7 @@ func (a *API) exportRecords(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	enc := json.NewEncoder(w)
+	deadline := a.renewWrites(w)
 	started := false
 	start := func(total int) error {
 		started = true
@@ -94,6 +95,7 @@ func (a *API) exportRecords(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
+		deadline.renew()
 		return enc.Encode(domain.RecordExportLine{Record: &rec})
 	})
 	switch {
@@ -110,6 +112,7 @@ func (a *API) exportRecords(w http.ResponseWriter, r *http.Request) error {
 	case !started:
 		_ = start(0)
 	}
+	deadline.renew()
 	_ = enc.Encode(domain.RecordExportLine{Done: true})
 	return nil
 }

@@ -31,6 +31,10 @@ type Attachment struct {
 // server is configured otherwise.
 const DefaultMaxUploadBytes = 20 << 20
 
+// DefaultMaxAttachments is how many files one owner (an application, a
+// record…) may hold unless the server is configured otherwise.
+const DefaultMaxAttachments = 20
+
 // MaxAttachmentNameRunes bounds a file name.
 const MaxAttachmentNameRunes = 100
 

@@ -18,6 +18,7 @@ import (
 type AttachmentService struct {
 	db       *DB
 	maxBytes int64
+	maxCount int
 }
 
 var _ domain.AttachmentService = (*AttachmentService)(nil)
@@ -28,11 +29,33 @@ func NewAttachmentService(db *DB, maxBytes int64) *AttachmentService {
 	if maxBytes <= 0 {
 		maxBytes = domain.DefaultMaxUploadBytes
 	}
-	return &AttachmentService{db: db, maxBytes: maxBytes}
+	return &AttachmentService{db: db, maxBytes: maxBytes, maxCount: domain.DefaultMaxAttachments}
+}
+
+// WithMaxCount sets how many files one owner may hold (0:
+// domain.DefaultMaxAttachments).
+func (s *AttachmentService) WithMaxCount(n int) *AttachmentService {
+	if n > 0 {
+		s.maxCount = n
+	}
+	return s
 }
 
 // MaxBytes is the size limit of one file.
 func (s *AttachmentService) MaxBytes() int64 { return s.maxBytes }
+
+// checkCount refuses a file the owner has no room for.
+func (s *AttachmentService) checkCount(ctx context.Context, q queryer, ownerType string, ownerID int64) error {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments WHERE owner_type = $1 AND owner_id = $2`,
+		ownerType, ownerID).Scan(&n); err != nil {
+		return mapDBError(err)
+	}
+	if n >= s.maxCount {
+		return domain.Errorf(domain.CodeConflict, "附件已达%d个的上限，请先删除不需要的附件再上传", s.maxCount)
+	}
+	return nil
+}
 
 var errAttachmentNotFound = domain.Errorf(domain.CodeNotFound, "附件不存在")
 
@@ -121,6 +144,9 @@ func (s *AttachmentService) UploadAttachment(ctx context.Context, up domain.Atta
 	if err := checkEntity(ctx, s.db.read, p, up.OwnerType, up.OwnerID, true); err != nil {
 		return domain.Attachment{}, err
 	}
+	if err := s.checkCount(ctx, s.db.read, up.OwnerType, up.OwnerID); err != nil {
+		return domain.Attachment{}, err
+	}
 	var content bytes.Buffer
 	sum := sha256.New()
 	n, err := io.Copy(io.MultiWriter(&content, sum), io.LimitReader(up.Body, s.maxBytes+1))
@@ -151,6 +177,10 @@ func (s *AttachmentService) UploadAttachment(ctx context.Context, up domain.Atta
 			return domain.Errorf(domain.CodeConflict, "相同内容的文件已上传（%s）", existing)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		// Uploads that were all let in above may race for the last place.
+		if err := s.checkCount(ctx, tx, a.OwnerType, a.OwnerID); err != nil {
 			return err
 		}
 		e := s.db.auditBy(p, a.OwnerType, a.OwnerID)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"jxjy/server/captcha"
@@ -24,6 +25,12 @@ type AuthConfig struct {
 	AbsoluteTTL    time.Duration // default 12h
 	MaxFailures    int           // failed logins before a lock; default 5
 	LockDuration   time.Duration // default 15m
+	// AttemptsPerMinute budgets login attempts per account, whatever their
+	// outcome (a wrong captcha or a right password too), so guesses at one
+	// account stay slow however many addresses they come from: the lockout
+	// counts only wrong passwords. Default 10; negative turns it off (load
+	// tests logging many workers into one account).
+	AttemptsPerMinute int
 }
 
 func (c AuthConfig) withDefaults() AuthConfig {
@@ -39,8 +46,14 @@ func (c AuthConfig) withDefaults() AuthConfig {
 	if c.MaxFailures <= 0 {
 		c.MaxFailures = 5
 	}
+	if c.AttemptsPerMinute == 0 {
+		c.AttemptsPerMinute = 10
+	}
 	return c
 }
+
+// attemptWindow is the period AttemptsPerMinute counts over.
+const attemptWindow = time.Minute
 
 // touchInterval bounds how often Authenticate writes a session's last use:
 // every request reads the session, but at most one a minute writes it, so
@@ -51,6 +64,9 @@ const touchInterval = time.Minute
 type AuthService struct {
 	db  *DB
 	cfg AuthConfig
+	// lastPurge (Unix milliseconds) throttles the purge of past attempt
+	// windows to one a window per process.
+	lastPurge atomic.Int64
 }
 
 var (
@@ -99,7 +115,8 @@ func (s *AuthService) NewCaptcha(ctx context.Context) (domain.Captcha, error) {
 	return c, nil
 }
 
-// Login checks the captcha, then the lockout, then the credentials.
+// Login counts the attempt against the account's budget and checks the
+// captcha, then the lockout, then the credentials.
 func (s *AuthService) Login(ctx context.Context, req domain.LoginRequest) (domain.Session, error) {
 	f := domain.Fields{}
 	f.Check(usernameKey(req.Username) == "", "username", "请填写用户名")
@@ -108,12 +125,10 @@ func (s *AuthService) Login(ctx context.Context, req domain.LoginRequest) (domai
 		return domain.Session{}, err
 	}
 	now := s.db.now()
-	if s.cfg.CaptchaEnabled {
-		if err := s.useCaptcha(ctx, req.CaptchaID, req.CaptchaCode, now); err != nil {
-			return domain.Session{}, err
-		}
-	}
 	key := usernameKey(req.Username)
+	if err := s.admit(ctx, key, req, now); err != nil {
+		return domain.Session{}, err
+	}
 	locked, err := s.isLocked(ctx, key, now)
 	if err != nil {
 		return domain.Session{}, err
@@ -134,24 +149,70 @@ func (s *AuthService) Login(ctx context.Context, req domain.LoginRequest) (domai
 	return s.startSession(ctx, cred.id, key, now)
 }
 
-// useCaptcha consumes the captcha before comparing it, so each one allows
-// a single guess.
-func (s *AuthService) useCaptcha(ctx context.Context, id, answer string, now time.Time) error {
-	var code string
+// admit counts a login attempt against the account's budget and, within
+// it, consumes the captcha before comparing it, so each captcha allows a
+// single guess. Both are written in one transaction: one write per login
+// for the single SQLite writer. The count lives in the database, so the
+// budget holds across server instances.
+func (s *AuthService) admit(ctx context.Context, key string, req domain.LoginRequest, now time.Time) error {
+	limit := s.cfg.AttemptsPerMinute
+	if limit < 0 && !s.cfg.CaptchaEnabled {
+		return nil
+	}
+	s.purgeAttempts(ctx, now)
+	var attempts int
+	var windowStart int64
+	code, found := "", false
 	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `UPDATE captchas SET used_at = $1
-			WHERE id = $2 AND used_at IS NULL AND expires_at > $1 RETURNING code`, millis(now), id).Scan(&code)
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return errCaptcha
-	}
-	if err != nil {
+		if limit >= 0 {
+			stale := millis(now.Add(-attemptWindow))
+			err := tx.QueryRowContext(ctx, `INSERT INTO login_attempts (username_key, window_start, attempts)
+				VALUES ($1, $2, 1)
+				ON CONFLICT (username_key) DO UPDATE SET
+					attempts = CASE WHEN login_attempts.window_start <= $3 THEN 1 ELSE login_attempts.attempts + 1 END,
+					window_start = CASE WHEN login_attempts.window_start <= $3 THEN $2 ELSE login_attempts.window_start END
+				RETURNING attempts, window_start`, key, millis(now), stale).Scan(&attempts, &windowStart)
+			if err != nil || attempts > limit {
+				return err
+			}
+		}
+		if !s.cfg.CaptchaEnabled {
+			return nil
+		}
+		err := tx.QueryRowContext(ctx, `UPDATE captchas SET used_at = $1
+			WHERE id = $2 AND used_at IS NULL AND expires_at > $1 RETURNING code`, millis(now), req.CaptchaID).Scan(&code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
 		return err
-	}
-	if !captcha.Equal(code, answer) {
+	})
+	switch {
+	case err != nil:
+		return err
+	case limit >= 0 && attempts > limit:
+		s.db.log.Warn("login attempts over the account's budget", "username", key)
+		wait := fromMillis(windowStart).Add(attemptWindow).Sub(now)
+		return domain.Errorf(domain.CodeRateLimited, "该账号登录尝试过于频繁（每分钟最多%d次），请%d秒后再试",
+			limit, int(math.Ceil(wait.Seconds())))
+	case s.cfg.CaptchaEnabled && (!found || !captcha.Equal(code, req.CaptchaCode)):
 		return errCaptcha
 	}
 	return nil
+}
+
+// purgeAttempts forgets past windows, which carry no state. It runs on its
+// own, outside admit's transaction, so that two logins never hold rows the
+// other waits for; and at most once a window per process.
+func (s *AuthService) purgeAttempts(ctx context.Context, now time.Time) {
+	last := s.lastPurge.Load()
+	if now.Sub(fromMillis(last)) < attemptWindow || !s.lastPurge.CompareAndSwap(last, millis(now)) {
+		return
+	}
+	if _, err := s.db.write.ExecContext(ctx, `DELETE FROM login_attempts WHERE window_start <= $1`,
+		millis(now.Add(-attemptWindow))); err != nil {
+		s.db.log.Warn("purge login attempts", "err", err)
+	}
 }
 
 func (s *AuthService) isLocked(ctx context.Context, key string, now time.Time) (bool, error) {
