@@ -33,8 +33,9 @@ var unitScenarios = []string{"recount", "import"}
 // runBench drives the real HTTP API with a fixed number of clients for a
 // fixed time and prints latency percentiles, throughput and the server's
 // resident memory, as Markdown table rows. The server must run with the
-// captcha off and the anonymous rate limit off (`jxjy serve --captcha off
-// --anon-rate -1`) over a database from `jxjy gen`.
+// captcha and the login rate limits off (`jxjy serve --captcha off
+// --anon-rate -1 --login-rate -1`) over a database from `jxjy gen`: workers
+// log into one account more often than an operator would.
 func runBench(ctx context.Context, args []string) error {
 	fs := newFlagSet("bench")
 	server := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
@@ -155,7 +156,7 @@ func (b *loadBench) login(ctx context.Context, username string) (string, error) 
 	var s domain.Session
 	status, err := b.do(ctx, "POST", "/session", "", domain.LoginRequest{Username: username, Password: store.DemoPassword, CaptchaCode: "x"}, &s)
 	if err == nil && status != http.StatusCreated {
-		err = fmt.Errorf("login %s: status %d (is the server running with --captcha off --anon-rate -1?)", username, status)
+		err = fmt.Errorf("login %s: status %d (is the server running with --captcha off --anon-rate -1 --login-rate -1?)", username, status)
 	}
 	return s.Token, err
 }

@@ -24,7 +24,7 @@ func TestGenThenBench(t *testing.T) {
 	if err := run(ctx, []string{"gen", "--db", db, "--units", "3", "--persons", "30"}); err == nil {
 		t.Fatal("a second gen into the same database succeeded")
 	}
-	srv, err := server.Open(ctx, server.Config{DB: db, AnonymousPerMinute: -1, Logger: newLogger(io.Discard)})
+	srv, err := server.Open(ctx, server.Config{DB: db, AnonymousPerMinute: -1, LoginAttemptsPerMinute: -1, Logger: newLogger(io.Discard)})
 	if err != nil {
 		t.Fatal(err)
 	}

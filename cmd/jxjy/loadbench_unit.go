@@ -24,7 +24,7 @@ func (b *loadBench) unitClient(ctx context.Context) (*client.Client, error) {
 	// abandoned.
 	c := client.New(b.server, client.Options{Timeout: 10 * time.Minute})
 	if _, err := c.Login(ctx, domain.LoginRequest{Username: b.unitAccount, Password: store.DemoPassword, CaptchaCode: "x"}); err != nil {
-		return nil, fmt.Errorf("login %s: %w (is the server running with --captcha off --anon-rate -1?)", b.unitAccount, err)
+		return nil, fmt.Errorf("login %s: %w (is the server running with --captcha off --anon-rate -1 --login-rate -1?)", b.unitAccount, err)
 	}
 	return c, nil
 }
