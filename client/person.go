@@ -11,13 +11,17 @@ import (
 
 var _ domain.PersonService = (*Client)(nil)
 
-// personnelURL is path with the non-empty parameters of v and the page.
+// personnelURL is path with the non-empty parameters of v and the page
+// (its keyset cursor too, on the lists that take one).
 func personnelURL(path string, v url.Values, p domain.PageRequest) string {
 	if p.Limit != 0 {
 		v.Set("limit", strconv.Itoa(p.Limit))
 	}
 	if p.Offset != 0 {
 		v.Set("offset", strconv.Itoa(p.Offset))
+	}
+	if p.After != "" {
+		v.Set("after", p.After)
 	}
 	for k, vs := range v {
 		if len(vs) == 1 && vs[0] == "" {

@@ -33,14 +33,20 @@ func queryInt(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
-// pageParams reads limit and offset from the query.
+// pageParams reads limit, offset and the keyset cursor after (the next
+// of the page before) from the query; a cursor no list could have issued
+// is refused here, its shape by the list that reads it.
 func pageParams(r *http.Request) (domain.PageRequest, error) {
 	limit, err := queryInt(r, "limit")
 	if err != nil {
 		return domain.PageRequest{}, err
 	}
 	offset, err := queryInt(r, "offset")
-	return domain.PageRequest{Limit: limit, Offset: offset}, err
+	if err != nil {
+		return domain.PageRequest{}, err
+	}
+	page := domain.PageRequest{Limit: limit, Offset: offset, After: r.URL.Query().Get("after")}
+	return page, page.CheckCursor()
 }
 
 // withID serves a method of the id in the path.

@@ -22,7 +22,7 @@ func (a *API) personRoutes() []Route {
 		{Method: "GET", Path: "/person/units", Summary: "查找可申请加入的单位（q、limit、offset）", Access: person, handler: a.searchUnits},
 		{Method: "POST", Path: "/person/profile/claim", Summary: "申请加入单位", Access: person, handler: bodyResult(http.StatusOK, ps.ClaimUnit)},
 		{Method: "POST", Path: "/person/profile/withdraw", Summary: "撤回加入单位申请", Access: person, handler: bodyResult(http.StatusOK, ps.WithdrawClaim)},
-		{Method: "GET", Path: "/persons", Summary: "本单位专业技术人员（name、id_number、title、status、limit、offset）", Access: unit, handler: a.listPersons},
+		{Method: "GET", Path: "/persons", Summary: "本单位专业技术人员（name、id_number、title、status、limit、offset 或 after）", Access: unit, handler: a.listPersons},
 		{Method: "POST", Path: "/persons", Summary: "新增专业技术人员", Access: unit, handler: bodyResult(http.StatusCreated, ps.AddPerson)},
 		{Method: "POST", Path: "/persons/decisions", Summary: "人员确认（批量是/否）", Access: unit, handler: bodyResult(http.StatusOK, ps.DecideAffiliations)},
 		{Method: "GET", Path: "/persons/{id}", Summary: "专业技术人员详情", Access: unit, handler: withID(ps.GetPerson)},

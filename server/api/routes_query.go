@@ -19,7 +19,7 @@ func (a *API) queryRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/query/plans", Summary: "专业课计划查询：本单位已通过的计划（year、course_id、name、limit、offset）", Access: unit, handler: a.queryPlans},
 		{Method: "GET", Path: "/query/plans/{id}", Summary: "专业课计划详情：培训班、科目、教师与附件", Access: unit, handler: withID(qs.QueryPlan)},
-		{Method: "GET", Path: "/query/records", Summary: "继续教育培训记录查询（name、id_number、year、category、source、from、to、limit、offset）", Access: unit, handler: a.queryRecords},
+		{Method: "GET", Path: "/query/records", Summary: "继续教育培训记录查询（name、id_number、year、category、source、from、to、limit、offset 或 after）", Access: unit, handler: a.queryRecords},
 		{Method: "GET", Path: "/query/records/{id}", Summary: "培训记录详情", Access: unit, handler: withID(qs.QueryRecord)},
 		{Method: "GET", Path: "/query/record-export", Summary: "导出培训记录：NDJSON 流，先总数、后逐条记录（筛选参数同查询）", Access: unit, handler: a.exportRecords},
 		{Method: "GET", Path: "/stats", Summary: "统计：单位汇总或本辖区统计（year）", Access: stats, handler: a.statistics},

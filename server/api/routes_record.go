@@ -20,7 +20,7 @@ func (a *API) recordRoutes() []Route {
 	person := Access{Roles: []domain.Role{domain.RolePerson}}
 	rs := a.cfg.Records
 	return []Route{
-		{Method: "GET", Path: "/records", Summary: "继续教育记录（person、source、status、category、year、from、to、limit、offset）", Access: declarers, handler: a.listRecords},
+		{Method: "GET", Path: "/records", Summary: "继续教育记录（person、source、status、category、year、from、to、limit、offset 或 after）", Access: declarers, handler: a.listRecords},
 		{Method: "POST", Path: "/records", Summary: "添加培训记录（草稿）", Access: declarers, handler: bodyResult(http.StatusCreated, rs.CreateRecord)},
 		{Method: "GET", Path: "/records/persons", Summary: "可选的本单位人员（q、limit、offset）", Access: unit, handler: a.recordPersons},
 		{Method: "GET", Path: "/records/hours", Summary: "我的学时：各年度分类学时与要求", Access: person, handler: result(http.StatusOK, rs.MyHours)},

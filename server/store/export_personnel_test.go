@@ -11,13 +11,18 @@ import (
 // of a unit's person list, one line per plan step.
 func (db *DB) PersonListPlans(ctx context.Context, unitID int64, f domain.PersonFilter) ([]string, error) {
 	cond, args := personListFilter(unitID, f)
+	after, err := f.PageRequest.Key(1)
+	if err != nil {
+		return nil, err
+	}
+	page, pageArgs := personPageSQL(cond, args, f.PageRequest.Normalize(), after)
 	var plans []string
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
 		{`SELECT COUNT(*) FROM persons p` + cond, args},
-		{personPageSQL(cond, len(args)), append(append([]any{}, args...), 20, 0)},
+		{page, pageArgs},
 	} {
 		rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
 		if err != nil {

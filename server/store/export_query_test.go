@@ -137,7 +137,8 @@ func (db *DB) insertRows(ctx context.Context, head string, rows [][]any) error {
 // their arguments, as QueryRecords runs them.
 func RecordQuerySQL(unitID int64, q domain.RecordQuery) (count, page string, args, pageArgs []any) {
 	c := recordConditions(unitID, q)
-	page, pageArgs = recordPageSQL(c, q.PageRequest.Normalize())
+	after, _ := q.PageRequest.Key(1)
+	page, pageArgs = recordPageSQL(c, q.PageRequest.Normalize(), after)
 	return recordCountSQL(c), page, c.args, pageArgs
 }
 

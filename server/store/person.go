@@ -359,7 +359,8 @@ func ownRefusal(from domain.Affiliation, action string) error {
 	return domain.Errorf(domain.CodeConflict, "没有待确认的加入单位申请")
 }
 
-// ListPersons pages the unit's persons, newest first.
+// ListPersons pages the unit's persons, newest first; by keyset on id
+// when the request has a cursor.
 func (s *PersonService) ListPersons(ctx context.Context, f domain.PersonFilter) (domain.Page[domain.Person], error) {
 	p, err := personnelUnit(ctx)
 	if err != nil {
@@ -369,12 +370,17 @@ func (s *PersonService) ListPersons(ctx context.Context, f domain.PersonFilter) 
 		return domain.Page[domain.Person]{}, (domain.Fields{"status": "状态无效"}).Err()
 	}
 	pr := f.PageRequest.Normalize()
+	after, err := pr.Key(1)
+	if err != nil {
+		return domain.Page[domain.Person]{}, err
+	}
 	cond, args := personListFilter(p.User.UnitID, f)
-	page := domain.Page[domain.Person]{Items: []domain.Person{}, Offset: pr.Offset}
+	page := domain.Page[domain.Person]{Items: []domain.Person{}, Offset: pageOffset(pr)}
 	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons p`+cond, args...).Scan(&page.Total); err != nil {
 		return page, mapDBError(err)
 	}
-	rows, err := s.db.read.QueryContext(ctx, personPageSQL(cond, len(args)), append(args, pr.Limit, pr.Offset)...)
+	query, args := personPageSQL(cond, args, pr, after)
+	rows, err := s.db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return page, mapDBError(err)
 	}
@@ -389,6 +395,7 @@ func (s *PersonService) ListPersons(ctx context.Context, f domain.PersonFilter) 
 	if err := rows.Err(); err != nil {
 		return page, mapDBError(err)
 	}
+	page.Items, page.Next = keysetNext(page.Items, pr.Limit, func(p domain.Person) []int64 { return []int64{p.ID} })
 	return page, s.db.markDishonest(ctx, page.Items)
 }
 
@@ -420,10 +427,21 @@ func personListFilter(unitID int64, f domain.PersonFilter) (string, []any) {
 	return " WHERE " + strings.Join(where, " AND "), args
 }
 
-// personPageSQL selects one page under cond, whose arguments number n;
-// the limit and offset follow them.
-func personPageSQL(cond string, n int) string {
-	return personSelect + cond + ` ORDER BY p.id DESC LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2)
+// personPageSQL selects one page under cond and its arguments: after the
+// row whose id is after[0] when there is a cursor (the unit's index range
+// from that id down), else at the request's offset. It reads one row
+// more than the page, to tell whether another follows.
+func personPageSQL(cond string, args []any, pr domain.PageRequest, after []int64) (string, []any) {
+	args = append([]any(nil), args...)
+	offset := pr.Offset
+	if after != nil {
+		args = append(args, after[0])
+		cond += ` AND p.id < $` + strconv.Itoa(len(args))
+		offset = 0
+	}
+	n := len(args)
+	return personSelect + cond + ` ORDER BY p.id DESC LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2),
+		append(args, pr.Limit+1, offset)
 }
 
 // GetPerson reads one of the unit's persons.

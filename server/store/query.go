@@ -180,18 +180,24 @@ func recordConditions(unitID int64, q domain.RecordQuery) *conditions {
 }
 
 // recordCountSQL and recordPageSQL are the statements of one page: the
-// page's ids are chosen on the records' indexes (a deep offset skips index
-// entries, not joined rows), then those rows are read with their persons.
+// page's ids are chosen on the records' indexes (after the cursor's id, or
+// skipping offset index entries, not joined rows), then those rows are
+// read with their persons. The page reads one row more (see keysetNext).
 func recordCountSQL(c *conditions) string { return `SELECT COUNT(*) FROM records r` + c.sql() }
 
-func recordPageSQL(c *conditions, pr domain.PageRequest) (string, []any) {
+func recordPageSQL(c *conditions, pr domain.PageRequest, after []int64) (string, []any) {
+	if after != nil {
+		c, pr.Offset = c.with(`r.id < $?`, after[0]), 0
+	}
+	pr.Limit++
 	limit, args := c.page(pr)
 	return queryRecordSelect + ` WHERE r.id IN (SELECT r.id FROM records r` + c.sql() + ` ORDER BY r.id DESC` + limit +
 		`) ORDER BY r.id DESC`, args
 }
 
 // QueryRecords pages the effective records of the unit's persons, newest
-// first, each person flagged when an entry of 失信信息 is in force.
+// first (by keyset on id when the request has a cursor), each person
+// flagged when an entry of 失信信息 is in force.
 func (s *QueryService) QueryRecords(ctx context.Context, q domain.RecordQuery) (domain.Page[domain.QueryRecord], error) {
 	p, err := queryUnit(ctx)
 	if err != nil {
@@ -201,8 +207,12 @@ func (s *QueryService) QueryRecords(ctx context.Context, q domain.RecordQuery) (
 		return domain.Page[domain.QueryRecord]{}, err
 	}
 	pr := q.PageRequest.Normalize()
+	after, err := pr.Key(1)
+	if err != nil {
+		return domain.Page[domain.QueryRecord]{}, err
+	}
 	c := recordConditions(p.User.UnitID, q)
-	page := domain.Page[domain.QueryRecord]{Items: []domain.QueryRecord{}, Offset: pr.Offset}
+	page := domain.Page[domain.QueryRecord]{Items: []domain.QueryRecord{}, Offset: pageOffset(pr)}
 	if err := s.db.read.QueryRowContext(ctx, recordCountSQL(c), c.args...).Scan(&page.Total); err != nil {
 		return page, mapDBError(err)
 	}
@@ -210,13 +220,12 @@ func (s *QueryService) QueryRecords(ctx context.Context, q domain.RecordQuery) (
 	if err != nil {
 		return page, mapDBError(err)
 	}
-	query, args := recordPageSQL(c, pr)
+	query, args := recordPageSQL(c, pr, after)
 	rows, err := s.db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return page, mapDBError(err)
 	}
 	defer rows.Close()
-	var ids []int64
 	for rows.Next() {
 		r, err := scanQueryRecord(rows)
 		if err != nil {
@@ -224,10 +233,14 @@ func (s *QueryService) QueryRecords(ctx context.Context, q domain.RecordQuery) (
 		}
 		labels.fill(&r)
 		page.Items = append(page.Items, r)
-		ids = append(ids, r.PersonID)
 	}
 	if err := rows.Err(); err != nil {
 		return page, mapDBError(err)
+	}
+	page.Items, page.Next = keysetNext(page.Items, pr.Limit, func(r domain.QueryRecord) []int64 { return []int64{r.ID} })
+	ids := make([]int64, len(page.Items))
+	for i, r := range page.Items {
+		ids[i] = r.PersonID
 	}
 	flagged, err := s.db.DishonestPersons(ctx, ids)
 	if err != nil {

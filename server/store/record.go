@@ -691,7 +691,9 @@ func recordEscapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// ListRecords pages what the caller sees, filtered.
+// ListRecords pages what the caller sees, filtered: newest first, or the
+// review queue (submitted records) oldest first; by keyset when the
+// request has a cursor.
 func (s *RecordService) ListRecords(ctx context.Context, f domain.RecordFilter) (domain.Page[domain.Record], error) {
 	a, err := recordCaller(ctx, s.db.read, domain.RoleUnit, domain.RolePerson, domain.RoleInstitution)
 	if err != nil {
@@ -700,25 +702,18 @@ func (s *RecordService) ListRecords(ctx context.Context, f domain.RecordFilter) 
 	if err := f.Validate(); err != nil {
 		return domain.Page[domain.Record]{}, err
 	}
-	page := f.PageRequest.Normalize()
-	scope, arg := a.scope(1)
-	where := ` WHERE ` + scope + ` AND ($2 = '' OR r.source = $2) AND ($3 = '' OR r.status = $3)
-		AND ($4 = '' OR r.category = $4) AND ($5 = 0 OR r.year = $5)
-		AND ($6 = '' OR r.start_date >= $6) AND ($7 = '' OR r.end_date <= $7)
-		AND ($8 = '' OR p.name LIKE $9 ESCAPE '\' OR p.id_number LIKE $10 ESCAPE '\')`
-	args := []any{arg, string(f.Source), string(f.Status), f.Category, f.Year, f.From, f.To,
-		f.Person, "%" + recordEscapeLike(f.Person) + "%", recordEscapeLike(strings.ToUpper(f.Person)) + "%"}
-	out := domain.Page[domain.Record]{Items: []domain.Record{}, Offset: page.Offset}
-	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM records r JOIN persons p ON p.id = r.person_id`+where,
-		args...).Scan(&out.Total); err != nil {
+	pr := f.PageRequest.Normalize()
+	l := recordList(a, f)
+	after, err := pr.Key(len(l.key(domain.Record{}))) // 2 parts for the queue, else 1
+	if err != nil {
+		return domain.Page[domain.Record]{}, err
+	}
+	out := domain.Page[domain.Record]{Items: []domain.Record{}, Offset: pageOffset(pr)}
+	if err := s.db.read.QueryRowContext(ctx, l.countSQL(), l.c.args...).Scan(&out.Total); err != nil {
 		return out, mapDBError(err)
 	}
-	order := ` ORDER BY r.id DESC`
-	if f.Status == domain.RecordSubmitted {
-		order = ` ORDER BY r.updated_at, r.id`
-	}
-	rows, err := s.db.read.QueryContext(ctx, recordSelect+where+order+` LIMIT $11 OFFSET $12`,
-		append(args, page.Limit, page.Offset)...)
+	query, args := l.pageSQL(pr, after)
+	rows, err := s.db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return out, mapDBError(err)
 	}
@@ -733,10 +728,91 @@ func (s *RecordService) ListRecords(ctx context.Context, f domain.RecordFilter) 
 	if err := rows.Err(); err != nil {
 		return out, mapDBError(err)
 	}
+	out.Items, out.Next = keysetNext(out.Items, pr.Limit, l.key)
 	if a.p.User.Role != domain.RoleUnit {
 		return out, nil // the 失信 mark is for a unit's screens
 	}
 	return out, markDishonestRows(ctx, s.db, out.Items, recordPerson)
+}
+
+// recordListing is the statements of one record list: its conditions
+// (only the filters given, so the planner picks the index that serves
+// them) and its order, whose sort key is the cursor.
+type recordListing struct {
+	c       *conditions
+	persons bool // a person filter: join the persons
+	queue   bool // the review queue: oldest first
+}
+
+func recordList(a recordActor, f domain.RecordFilter) recordListing {
+	scope, arg := a.scope(1)
+	l := recordListing{c: &conditions{where: []string{scope}, args: []any{arg}}}
+	if f.Source != "" {
+		l.c.add(`r.source = $?`, string(f.Source))
+	}
+	switch f.Status {
+	case "":
+	case domain.RecordSubmitted:
+		// A literal, so the queue's partial index (00021) applies.
+		l.c.add(`r.status = 'submitted'`)
+		l.queue = true
+	default:
+		l.c.add(`r.status = $?`, string(f.Status))
+	}
+	if f.Category != "" {
+		l.c.add(`r.category = $?`, f.Category)
+	}
+	if f.Year != 0 {
+		l.c.add(`r.year = $?`, f.Year)
+	}
+	if f.From != "" {
+		l.c.add(`r.start_date >= $?`, f.From)
+	}
+	if f.To != "" {
+		l.c.add(`r.end_date <= $?`, f.To)
+	}
+	if f.Person != "" {
+		l.c.add(`(p.name LIKE $? ESCAPE '\' OR p.id_number LIKE $? ESCAPE '\')`,
+			"%"+recordEscapeLike(f.Person)+"%", recordEscapeLike(strings.ToUpper(f.Person))+"%")
+		l.persons = true
+	}
+	return l
+}
+
+// key is a record's sort key in the list's order.
+func (l recordListing) key(r domain.Record) []int64 {
+	if l.queue {
+		return []int64{r.UpdatedAt.UnixMilli(), r.ID}
+	}
+	return []int64{r.ID}
+}
+
+func (l recordListing) countSQL() string {
+	from := `SELECT COUNT(*) FROM records r`
+	if l.persons {
+		from += ` JOIN persons p ON p.id = r.person_id`
+	}
+	return from + l.c.sql()
+}
+
+// pageSQL reads a page (one row more, see keysetNext): after the cursor's
+// row when there is one, else at the request's offset.
+func (l recordListing) pageSQL(pr domain.PageRequest, after []int64) (string, []any) {
+	c, order := l.c, ` ORDER BY r.id DESC`
+	if l.queue {
+		order = ` ORDER BY r.updated_at, r.id`
+	}
+	if after != nil {
+		pr.Offset = 0
+		if l.queue {
+			c = c.with(`(r.updated_at, r.id) > ($?, $?)`, after[0], after[1])
+		} else {
+			c = c.with(`r.id < $?`, after[0])
+		}
+	}
+	pr.Limit++
+	limit, args := c.page(pr)
+	return recordSelect + c.sql() + order + limit, args
 }
 
 // SearchRecordPersons pages the unit's confirmed persons for the picker.
