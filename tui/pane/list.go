@@ -42,7 +42,7 @@ type List[T any] struct {
 	row    func(T) table.Row
 
 	items         []T
-	total, offset int
+	pager         Pager // by keyset on the lists the server pages so
 	query         string
 	loading       bool
 	failure       string
@@ -51,15 +51,14 @@ type List[T any] struct {
 }
 
 type listed[T any] struct {
-	page   domain.Page[T]
-	query  string
-	offset int
+	page  domain.Page[T]
+	query string
 }
 
 // NewList makes a list; filterLabel names the filter field ("" for none)
 // and row renders an item with its id as the row's ID.
 func NewList[T any](c *common.Common, empty, filterLabel string, cols []table.Column, row func(T) table.Row, load Loader[T]) *List[T] {
-	l := &List[T]{c: c, id: c.NewID(), load: load, row: row, table: table.New(c.Styles, c.Keys, empty, cols...)}
+	l := &List[T]{c: c, id: c.NewID(), load: load, row: row, pager: Pager{Limit: PageSize}, table: table.New(c.Styles, c.Keys, empty, cols...)}
 	if filterLabel != "" {
 		l.text = form.NewText(c.Keys, false, 40)
 		l.filter = form.New(c.Styles, c.Keys, 20, form.Field{Key: "q", Label: filterLabel, Control: l.text})
@@ -72,14 +71,14 @@ func NewList[T any](c *common.Common, empty, filterLabel string, cols []table.Co
 func (l *List[T]) Table() *table.Table { return l.table }
 
 // Load fetches the current page again.
-func (l *List[T]) Load() tea.Cmd { return l.fetch(l.query, l.offset) }
+func (l *List[T]) Load() tea.Cmd { return l.fetch(l.query) }
 
-func (l *List[T]) fetch(query string, offset int) tea.Cmd {
+func (l *List[T]) fetch(query string) tea.Cmd {
 	l.loading, l.failure = true, ""
-	load := l.load(query, domain.PageRequest{Limit: PageSize, Offset: offset})
+	load := l.load(query, l.pager.Request())
 	return common.Call(l.id, func(ctx context.Context) (any, error) {
 		p, err := load(ctx)
-		return listed[T]{page: p, query: query, offset: offset}, err
+		return listed[T]{page: p, query: query}, err
 	})
 }
 
@@ -97,7 +96,10 @@ func (l *List[T]) Update(msg tea.Msg) (tea.Cmd, bool) {
 			l.failure = common.ErrorText(msg.Err)
 			return nil, true
 		}
-		l.items, l.total, l.query, l.offset = v.page.Items, v.page.Total, v.query, v.offset
+		if l.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
+			return l.fetch(v.query), true
+		}
+		l.items, l.query = v.page.Items, v.query
 		rows := make([]table.Row, len(l.items))
 		for i, it := range l.items {
 			rows[i] = l.row(it)
@@ -121,15 +123,16 @@ func (l *List[T]) key(k tea.KeyMsg) (tea.Cmd, bool) {
 	case l.inFilter:
 		if l.filter.Update(k) == form.Submitted {
 			l.focusFilter(false)
-			return l.fetch(strings.TrimSpace(l.filter.Value("q")), 0), true
+			l.pager.First()
+			return l.fetch(strings.TrimSpace(l.filter.Value("q"))), true
 		}
 		return nil, true
 	case key.Matches(k, l.c.Keys.Reload):
 		return l.Load(), true
-	case key.Matches(k, KeyNextPage) && l.offset+PageSize < l.total:
-		return l.fetch(l.query, l.offset+PageSize), true
-	case key.Matches(k, KeyPrevPage) && l.offset > 0:
-		return l.fetch(l.query, max(l.offset-PageSize, 0)), true
+	case key.Matches(k, KeyNextPage) && l.pager.Next():
+		return l.fetch(l.query), true
+	case key.Matches(k, KeyPrevPage) && l.pager.Prev():
+		return l.fetch(l.query), true
 	case k.Type == tea.KeyUp && l.filter != nil && l.table.Cursor() == 0:
 		l.focusFilter(true)
 		return nil, true
@@ -207,8 +210,7 @@ func (l *List[T]) View() string {
 	case l.failure != "":
 		foot = st.Error.Render(textwidth.Truncate(l.failure+"（ctrl+r 重试）", l.width, st.Ellipsis))
 	default:
-		pages := max((l.total+PageSize-1)/PageSize, 1)
-		foot = st.Muted.Render(fmt.Sprintf("共 %d 条  第 %d/%d 页", l.total, l.offset/PageSize+1, pages))
+		foot = st.Muted.Render(fmt.Sprintf("共 %d 条  第 %d/%d 页", l.pager.Total, l.pager.Page(), l.pager.Pages()))
 	}
 	parts = append(parts, foot)
 	return strings.Join(parts, "\n")
@@ -220,7 +222,7 @@ func (l *List[T]) Help() []key.Binding {
 	if l.filter != nil {
 		out = append(out, KeyFilter)
 	}
-	if l.total > PageSize {
+	if l.pager.Total > PageSize {
 		out = append(out, KeyNextPage, KeyPrevPage)
 	}
 	return out

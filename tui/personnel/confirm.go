@@ -148,7 +148,7 @@ func (m *Confirm) loaded(v personsLoaded, err error) tea.Cmd {
 		m.outcome.failed(err)
 		return nil
 	}
-	if m.pager.Received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Person{}

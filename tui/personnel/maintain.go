@@ -217,7 +217,7 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 	text := "已保存：" + p.Name
 	if v.added {
 		text = "已新增：" + p.Name + "（" + p.Gender + "，" + p.BirthDate + "）"
-		m.pager.Offset = 0
+		m.pager.First()
 	}
 	if p.HasAccount && m.edit.form.Value(fieldAccount) != "" {
 		text += "，已开通登录账号 " + p.IDNumber + "，首次登录须修改密码"
@@ -241,7 +241,7 @@ func (m *Maintain) loaded(v personsLoaded, err error) tea.Cmd {
 		}
 		return nil
 	}
-	if m.pager.Received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Person{}
@@ -304,7 +304,7 @@ func (m *Maintain) applyFilter() tea.Cmd {
 	f := m.filters
 	m.filter = domain.PersonFilter{Name: strings.TrimSpace(f.Value(filterName)), IDNumber: strings.TrimSpace(f.Value(filterID)),
 		Title: strings.TrimSpace(f.Value(filterTitle)), Status: domain.Affiliation(f.Value(filterStatus))}
-	m.pager.Offset = 0
+	m.pager.First()
 	m.mode, m.outcome = listMode, outcome{}
 	return m.load()
 }

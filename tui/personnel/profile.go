@@ -202,7 +202,7 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 			m.claiming = &u
 			return nil
 		}
-		m.pager.Offset = 0
+		m.pager.First()
 		return m.search()
 	default:
 		m.query.Update(k)
@@ -231,7 +231,7 @@ func (m *Profile) unitsDone(v unitsFound, err error) {
 		m.outcome.failed(err)
 		return
 	}
-	m.pager.Received(v.page.Total, v.page.Offset)
+	m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next)
 	m.found = map[int64]domain.UnitBrief{}
 	rows := make([]table.Row, 0, len(v.page.Items))
 	for _, u := range v.page.Items {

@@ -303,7 +303,7 @@ func (m *Teachers) saved(v teacherSaved, err error) tea.Cmd {
 	}
 	if v.added {
 		m.outcome.done("已新增教师：" + v.teacher.Name + "（已启用）")
-		m.pager.Offset = 0
+		m.pager.First()
 	} else {
 		m.outcome.done("已保存：" + v.teacher.Name)
 	}
@@ -323,7 +323,7 @@ func (m *Teachers) loaded(v teachersLoaded, err error) tea.Cmd {
 		}
 		return nil
 	}
-	if m.pager.Received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Teacher{}
@@ -369,7 +369,7 @@ func (m *Teachers) filterKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	m.filter = domain.TeacherFilter{Name: strings.TrimSpace(m.filters.Value(filterName)), State: domain.TeacherState(m.filters.Value(filterState))}
-	m.pager.Offset = 0
+	m.pager.First()
 	m.mode, m.outcome = listMode, outcome{}
 	return m.load()
 }

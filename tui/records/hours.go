@@ -133,7 +133,7 @@ func (m *Hours) answer(msg common.Result) tea.Cmd {
 			m.outcome.failed(msg.Err)
 			return nil
 		}
-		if m.pager.Received(v.page.Total, v.page.Offset) {
+		if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
 			return m.loadRecords()
 		}
 		m.items = map[int64]domain.Record{}

@@ -169,7 +169,7 @@ func (m *List) loaded(v recordsLoaded, err error) tea.Cmd {
 		m.outcome.failed(err)
 		return nil
 	}
-	if m.pager.Received(v.page.Total, v.page.Offset) {
+	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
 		return m.load()
 	}
 	m.items = map[int64]domain.Record{}
