@@ -76,3 +76,29 @@ func (db *DB) PlanOf(ctx context.Context, query string, args ...any) (string, er
 	}
 	return strings.Join(steps, "\n"), rows.Err()
 }
+
+// ReadAll runs a statement on the reader pool and reads its rows through,
+// as a page read does; it returns how many there were.
+func (db *DB) ReadAll(ctx context.Context, query string, args ...any) (int, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	dest := make([]any, len(cols))
+	for i := range dest {
+		dest[i] = new(any)
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
