@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -155,7 +156,8 @@ func (s *RecordImportService) importChunk() int {
 }
 
 // store inserts the rows as effective records, with an audit entry
-// each, a chunk of rows a statement, reporting progress per chunk. The
+// each, a chunk of rows a statement, reporting progress every
+// importProgressEvery rows. The
 // rows were checked inside tx, duplicates of stored records and of each
 // other removed; a record someone stored since then trips the
 // duplicate key and rolls the whole import back.
@@ -219,8 +221,11 @@ func (s *RecordImportService) store(ctx context.Context, tx *sql.Tx, p domain.Pr
 		if _, err := entries.ExecContext(ctx, args...); err != nil {
 			return 0, fmt.Errorf("store: audit: %w", err)
 		}
+		before := stored
 		stored += len(chunk)
-		report(progress, domain.StageStore, int64(stored), total)
+		if stored/importProgressEvery > before/importProgressEvery || stored == len(rows) {
+			report(progress, domain.StageStore, int64(stored), total)
+		}
 	}
 	if stored == 0 {
 		report(progress, domain.StageStore, 0, 0)
@@ -479,7 +484,7 @@ type recordKey struct {
 
 // check adds to each row the problems only the database can tell, in a
 // fixed number of queries whatever the number of rows.
-func (s *RecordImportService) check(ctx context.Context, q rowsQueryer, unitID int64, sheet *xlsximport.Sheet,
+func (s *RecordImportService) check(ctx context.Context, q importQueryer, unitID int64, sheet *xlsximport.Sheet,
 	progress func(domain.ImportProgress)) ([]checkedRow, error) {
 	d, err := loadImportDicts(ctx, q)
 	if err != nil {
@@ -493,7 +498,16 @@ func (s *RecordImportService) check(ctx context.Context, q rowsQueryer, unitID i
 	if err != nil {
 		return nil, err
 	}
-	existing, err := existingRecords(ctx, q, unitID, sheet.Rows)
+	var keys []recordKey
+	for i := range sheet.Rows {
+		r := &sheet.Rows[i]
+		person, ok := persons[r.IDNumber]
+		if ok && person.status == domain.AffiliationConfirmed && !r.Has(xlsximport.FieldIDNumber) &&
+			!r.Has(xlsximport.FieldTitle) && !r.Has(xlsximport.FieldStart) {
+			keys = append(keys, recordKey{person.id, r.Title, r.StartDate})
+		}
+	}
+	existing, err := s.existingRecords(ctx, q, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -605,41 +619,86 @@ func dailyCaps(ctx context.Context, q rowsQueryer) (map[int]domain.Hours, error)
 	return out, mapDBError(rows.Err())
 }
 
-// existingRecords are the keys of the records the unit's persons already
-// have (rejected ones do not count), within the file's range of start
-// dates.
-func existingRecords(ctx context.Context, q rowsQueryer, unitID int64, rows []xlsximport.Row) (map[recordKey]bool, error) {
-	var from, to string
-	for _, r := range rows {
-		if r.StartDate == "" {
+// importQueryer is the read pool or the import's transaction.
+type importQueryer interface {
+	rowsQueryer
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// existingRecords are those of keys that a stored record has (rejected
+// ones do not count). The keys are joined to the records on their unique
+// index, a chunk of keys a statement, so the work follows the file's rows
+// and not how many records the unit has in the file's months.
+func (s *RecordImportService) existingRecords(ctx context.Context, q importQueryer, keys []recordKey) (map[recordKey]bool, error) {
+	out := map[recordKey]bool{}
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	// In the index's order, consecutive lookups mostly touch pages the
+	// one before has just read.
+	keys = slices.Clone(keys)
+	slices.SortFunc(keys, func(a, b recordKey) int {
+		return cmp.Or(cmp.Compare(a.personID, b.personID), strings.Compare(a.title, b.title), strings.Compare(a.startDate, b.startDate))
+	})
+	size := 10 * s.importChunk()
+	for start := 0; start < len(keys); start += size {
+		chunk := keys[start:min(start+size, len(keys))]
+		st := stmts[len(chunk)]
+		if st == nil {
+			var err error
+			if st, err = q.PrepareContext(ctx, existingRecordsSQL(len(chunk))); err != nil {
+				return nil, mapDBError(err)
+			}
+			stmts[len(chunk)] = st
+		}
+		args := make([]any, 0, 3*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k.personID, k.title, k.startDate)
+		}
+		if err := scanRecordKeys(ctx, st, args, out); err != nil {
+			return nil, mapDBError(err)
+		}
+	}
+	return out, nil
+}
+
+// existingRecordsSQL looks n keys up, each on the unique index; the first
+// row's casts type the parameters of the others on PostgreSQL.
+func existingRecordsSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`WITH k (person_id, title, start_date) AS (VALUES `)
+	for i := range n {
+		v := 3*i + 1
+		if i == 0 {
+			b.WriteString(`(CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS TEXT))`)
 			continue
 		}
-		if from == "" || r.StartDate < from {
-			from = r.StartDate
-		}
-		if r.StartDate > to {
-			to = r.StartDate
-		}
+		fmt.Fprintf(&b, ", ($%d, $%d, $%d)", v, v+1, v+2)
 	}
-	out := map[recordKey]bool{}
-	if from == "" {
-		return out, nil
-	}
-	res, err := q.QueryContext(ctx, `SELECT r.person_id, r.title, r.start_date FROM records r
-		JOIN persons p ON p.id = r.person_id
-		WHERE p.unit_id = $1 AND r.status <> 'rejected' AND r.start_date BETWEEN $2 AND $3`, unitID, from, to)
+	// CROSS JOIN keeps SQLite from scanning the whole index and looking
+	// the keys up instead; PostgreSQL plans it as any join.
+	b.WriteString(`) SELECT r.person_id, r.title, r.start_date FROM k CROSS JOIN records r
+		WHERE r.person_id = k.person_id AND r.title = k.title AND r.start_date = k.start_date AND r.status <> 'rejected'`)
+	return b.String()
+}
+
+func scanRecordKeys(ctx context.Context, st *sql.Stmt, args []any, out map[recordKey]bool) error {
+	res, err := st.QueryContext(ctx, args...)
 	if err != nil {
-		return nil, mapDBError(err)
+		return err
 	}
 	defer res.Close()
 	for res.Next() {
 		var k recordKey
 		if err := res.Scan(&k.personID, &k.title, &k.startDate); err != nil {
-			return nil, err
+			return err
 		}
 		out[k] = true
 	}
-	return out, mapDBError(res.Err())
+	return res.Err()
 }
 
 // importReport sums the checked rows up.

@@ -119,6 +119,16 @@ func TestImportValidatesEveryRowAndStoresNothing(t *testing.T) {
 		if after := c.records(t); after != before {
 			t.Errorf("validation stored %d records", after-before)
 		}
+		// The second upload of the file reuses the first one's reading,
+		// not the problems the database found then: the pending person
+		// confirmed meanwhile, row 5 is good now.
+		if err := db.Exec(t.Context(), `UPDATE persons SET status = 'confirmed' WHERE id_number = $1`, c.pending[0]); err != nil {
+			t.Fatal(err)
+		}
+		again, err := c.imports.ValidateImport(c.unit, upload(data))
+		if err != nil || again.Valid != 3 || again.Invalid != 6 {
+			t.Errorf("validated again: %v, %d valid, %d invalid\n%s", err, again.Valid, again.Invalid, strings.Join(problems(again), "\n"))
+		}
 	})
 }
 
@@ -178,6 +188,21 @@ func TestImportStoresValidRowsOnceAndReimportAddsNothing(t *testing.T) {
 		}
 		if rep.Existing != 2 || !rep.Problems[0].Existing || rep.Problems[0].Message != "已有相同记录（同一人员、培训内容和开始日期），入库时跳过" {
 			t.Errorf("validation of a stored file: %+v", rep)
+		}
+		// Each audit entry names its record's row in the file.
+		for title, row := range map[string]int{"批量课程一": 3, "批量课程二": 4} {
+			if n := count(t, db, `SELECT COUNT(*) FROM audit_entries e JOIN records r ON e.entity_type = 'record' AND e.entity_id = r.id
+				WHERE r.title = $1 AND e.comment = $2`, title, fmt.Sprintf("批量申报入库（导入.xlsx 第%d行）", row)); n != 1 {
+				t.Errorf("%s: %d audit entries naming row %d, want 1", title, n, row)
+			}
+		}
+		// A rejected record no longer holds its key: the row is stored again.
+		if err := db.Exec(t.Context(), `UPDATE records SET status = 'rejected' WHERE title = '批量课程一'`); err != nil {
+			t.Fatal(err)
+		}
+		third, err := c.imports.ImportRecords(c.unit, upload(data))
+		if err != nil || third.Inserted != 1 || third.Report.Existing != 1 {
+			t.Fatalf("import after a rejection: inserted %d, existing %d, %v", third.Inserted, third.Report.Existing, err)
 		}
 	})
 }
