@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"jxjy/server"
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
@@ -64,7 +65,9 @@ func transitions(t *testing.T, env *servertest.Env, tok, entity string, id int64
 // audited once; every other reviewer is told someone else was first.
 func TestConcurrentReviewersMakeOneTransition(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		env := servertest.Start(t, db, false)
+		// Twenty reviewers log in to one demo account within a second:
+		// more than the per-account login budget allows.
+		env := servertest.StartWith(t, db, server.Config{AnonymousPerMinute: -1, LoginAttemptsPerMinute: -1})
 		unit := token(t, env, store.DemoUnit)
 		var records domain.Page[domain.Record]
 		wantStatus(t, call(t, env, "GET", "/records?status=submitted&limit=1", unit, nil, &records), 200, "submitted records")
