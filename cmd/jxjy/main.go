@@ -31,8 +31,10 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
         生成 demo-unit 的继续教育记录批量申报示例文件（含常见错误行）
   jxjy gen --db URL [--seed 1] [--units 210] [--persons 10000] [--records 50000] [--big-unit N]
         生成确定性的模拟全省数据（压测用；全省规模：--units 10000 --persons 1000000 --records 5000000）
-  jxjy bench --server URL [--scenario login|persons|records|queue|stats] [--duration 30s] [--concurrency 50] [--pid PID]
-        经 HTTP 接口压测，报告 p50/p99 延迟、每秒请求数与服务器内存（RSS）
+  jxjy bench --server URL [--scenario login|persons|records|queue|stats|recount|import|all] [--duration 30s] [--concurrency 50] [--pid PID]
+             [--unit-account gen-big-unit] [--import-rows 10000]
+        经 HTTP 接口压测，报告 p50/p99 延迟、每秒请求数与服务器内存（RSS）；
+        recount 与 import 以大单位账号重新统计全单位学时、导入一万行（同时计时 excelize 单独读取）
   jxjy admin create-account --db URL --role authority|institution|admin --username U [--region 440100] [--name 名称] [--password P]
   jxjy admin reset-password --db URL --username U [--password P]
         账号初始化与密码重置（不给 --password 时生成随机密码并打印）
