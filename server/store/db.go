@@ -48,7 +48,7 @@ type Options struct {
 // both are the same pool.
 type DB struct {
 	write   *sql.DB
-	read    *sql.DB
+	read    *reader
 	dialect string
 	clock   func() time.Time
 	log     *slog.Logger
@@ -136,7 +136,7 @@ func (db *DB) openSQLite(path string) error {
 	}
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
-	db.write, db.read, db.dialect = write, read, DialectSQLite
+	db.write, db.read, db.dialect = write, newReader(read, true), DialectSQLite
 	return nil
 }
 
@@ -145,10 +145,13 @@ func (db *DB) openPostgres(url string) error {
 	if err != nil {
 		return fmt.Errorf("store: open postgres: %w", err)
 	}
+	// Idle connections are kept up to the pool's size: under load a
+	// smaller idle limit closes connections only to open them again, and
+	// each new connection costs PostgreSQL a backend process.
 	pool.SetMaxOpenConns(20)
-	pool.SetMaxIdleConns(5)
+	pool.SetMaxIdleConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db.write, db.read, db.dialect = pool, pool, DialectPostgres
+	db.write, db.read, db.dialect = pool, newReader(pool, false), DialectPostgres
 	return nil
 }
 
@@ -190,7 +193,7 @@ func (db *DB) Close() error {
 
 func (db *DB) closePools() error {
 	err := db.write.Close()
-	if db.read != db.write {
+	if db.read.DB != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
 	return err

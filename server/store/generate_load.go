@@ -209,8 +209,19 @@ func (ld *genLoader) finish(ctx context.Context, ok bool) error {
 // explicitly, and refreshes the planner's statistics on both databases.
 func (ld *genLoader) afterBulk(ctx context.Context) error {
 	if ld.dialect == DialectSQLite {
-		_, err := ld.conn.ExecContext(ctx, `ANALYZE`)
-		return err
+		if _, err := ld.conn.ExecContext(ctx, `ANALYZE`); err != nil {
+			return err
+		}
+		// The per-value histograms (sqlite_stat4) make SQLite recompile a
+		// statement whenever a parameter compared with an indexed column
+		// changes, so the server's prepared statements would be parsed
+		// again on every request; the averages in sqlite_stat1 are what
+		// the plans need. (The table exists only when SQLite was built
+		// with STAT4, which modernc's is.)
+		if _, err := ld.conn.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil && !strings.Contains(err.Error(), "no such table") {
+			return err
+		}
+		return nil
 	}
 	for _, t := range genIDTables {
 		if _, err := ld.conn.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'),
