@@ -299,19 +299,23 @@ func (s *AuthService) startSession(ctx context.Context, userID int64, key string
 	return sess, nil
 }
 
-// session is a stored session row.
+// session is a stored session row, with its account as stored now.
 type session struct {
-	userID                  int64
+	user                    domain.User
 	lastSeen, idle, expires int64
 	revoked                 bool
 }
 
+// loadSession reads a session and its account in one query: every
+// authenticated request does this first.
 func (db *DB) loadSession(ctx context.Context, id string) (session, error) {
 	var s session
 	var revoked sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT user_id, last_seen_at, idle_expires_at, expires_at, revoked_at
-		FROM sessions WHERE id = $1`, id).Scan(&s.userID, &s.lastSeen, &s.idle, &s.expires, &revoked)
-	s.revoked = revoked.Valid
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`,
+		s.last_seen_at, s.idle_expires_at, s.expires_at, s.revoked_at
+		FROM sessions s JOIN users u ON u.id = s.user_id`+userJoins+`
+		WHERE s.id = $1`, id), &s.lastSeen, &s.idle, &s.expires, &revoked)
+	s.user, s.revoked = u, revoked.Valid
 	return s, err
 }
 
@@ -341,11 +345,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (domain.Pr
 			return domain.Principal{}, mapDBError(err)
 		}
 	}
-	u, err := loadUser(ctx, s.db.read, sess.userID)
-	if err != nil {
-		return domain.Principal{}, mapDBError(err)
-	}
-	return domain.Principal{SessionID: id, User: u}, nil
+	return domain.Principal{SessionID: id, User: sess.user}, nil
 }
 
 // principal returns the caller, or unauthenticated.
@@ -384,11 +384,7 @@ func (s *AuthService) Me(ctx context.Context) (domain.Session, error) {
 	if err != nil {
 		return domain.Session{}, mapDBError(err)
 	}
-	u, err := loadUser(ctx, s.db.read, sess.userID)
-	if err != nil {
-		return domain.Session{}, mapDBError(err)
-	}
-	return domain.Session{User: u, IdleExpiresAt: fromMillis(sess.idle), ExpiresAt: fromMillis(sess.expires)}, nil
+	return domain.Session{User: sess.user, IdleExpiresAt: fromMillis(sess.idle), ExpiresAt: fromMillis(sess.expires)}, nil
 }
 
 // ChangePassword replaces the caller's password and clears the forced

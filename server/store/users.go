@@ -22,16 +22,20 @@ func usernameKey(username string) string {
 	return strings.ToLower(strings.TrimSpace(username))
 }
 
-// userSelect reads a user with what its role's organisation tells about it.
-const userSelect = `SELECT u.id, u.username, u.role, u.display_name, u.must_change_password,
+// userColumns and userJoins read a user with what its role's organisation
+// tells about it; userSelect is the two together.
+const (
+	userColumns = `u.id, u.username, u.role, u.display_name, u.must_change_password,
 	COALESCE(u.unit_id, 0), COALESCE(n.name, ''), COALESCE(n.status, ''), COALESCE(n.region_code, ''),
 	COALESCE(u.authority_id, 0), COALESCE(a.name, ''), COALESCE(a.region_code, ''),
-	COALESCE(i.name, ''), COALESCE(p.id, 0)
-	FROM users u
+	COALESCE(i.name, ''), COALESCE(p.id, 0)`
+	userJoins = `
 	LEFT JOIN units n ON n.id = u.unit_id
 	LEFT JOIN authorities a ON a.id = u.authority_id
 	LEFT JOIN institutions i ON i.id = u.institution_id
 	LEFT JOIN persons p ON p.user_id = u.id`
+	userSelect = `SELECT ` + userColumns + ` FROM users u` + userJoins
+)
 
 // adminDisplayName names every admin account alike: admins act for the
 // system, not for an organisation.
@@ -39,13 +43,19 @@ const adminDisplayName = "系统管理员"
 
 // loadUser returns the user with id, or sql.ErrNoRows.
 func loadUser(ctx context.Context, q queryer, id int64) (domain.User, error) {
+	return scanUser(q.QueryRowContext(ctx, userSelect+` WHERE u.id = $1`, id))
+}
+
+// scanUser reads a row of userColumns followed by the extra columns, if
+// any.
+func scanUser(row *sql.Row, extra ...any) (domain.User, error) {
 	var u domain.User
 	var role, unitName, unitStatus, unitRegion, authorityName, authorityRegion, institutionName string
-	err := q.QueryRowContext(ctx, userSelect+` WHERE u.id = $1`, id).Scan(
+	err := row.Scan(append([]any{
 		&u.ID, &u.Username, &role, &u.DisplayName, &u.MustChangePassword,
 		&u.UnitID, &unitName, &unitStatus, &unitRegion,
 		&u.AuthorityID, &authorityName, &authorityRegion,
-		&institutionName, &u.PersonID)
+		&institutionName, &u.PersonID}, extra...)...)
 	if err != nil {
 		return domain.User{}, err
 	}
