@@ -141,11 +141,19 @@ func scanQueryRecord(s interface{ Scan(...any) error }) (domain.QueryRecord, err
 // recordConditions is the unit's effective records under q's filters,
 // on the records alone: the person filters pick the unit's persons in a
 // subquery (few persons, then their records by index), so counting and
-// paging never join persons row by row. unit_id and status lead every
-// variant, so each runs on one of the unit's index ranges (see 00010).
+// paging never join persons row by row. Without a person filter unit_id
+// and status lead, so each variant runs on one of the unit's index ranges
+// (see 00010); with one, the persons' records are read by person_id.
 func recordConditions(unitID int64, q domain.RecordQuery) *conditions {
 	c := &conditions{}
-	c.add(`r.unit_id = $?`, unitID)
+	// With a person filter the few matching persons' records are the
+	// place to start; the unary plus keeps SQLite from walking the unit's
+	// whole index range instead, looking each row up to test its person.
+	if q.Name != "" || q.IDNumber != "" {
+		c.add(`+r.unit_id = $?`, unitID)
+	} else {
+		c.add(`r.unit_id = $?`, unitID)
+	}
 	c.add(`r.status = 'effective'`)
 	var persons []string
 	if q.Name != "" {
