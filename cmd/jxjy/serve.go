@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -96,7 +97,14 @@ func serveMetrics(srv *server.Server, addr string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	hs := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+	// The operations port also serves Go's profiler: when latency climbs,
+	// `go tool pprof http://ADDR/debug/pprof/profile` shows where the CPU
+	// goes. It is as private as the metrics.
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.MetricsHandler())
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(l) }()
 	return func() { _ = hs.Close() }, nil
 }
