@@ -58,7 +58,14 @@ type Config struct {
 	ReadTimeout       time.Duration // default 2m: the whole request, body included
 	WriteTimeout      time.Duration // default 2m: the answer, from the request's start
 	IdleTimeout       time.Duration // default 2m: a kept-alive connection between requests
+	// StatsCacheTTL is how long an authority's statistics of a year are
+	// reused (store.Options.StatsCacheTTL); 0 means DefaultStatsCacheTTL,
+	// negative computes them on every request.
+	StatsCacheTTL time.Duration
 }
+
+// DefaultStatsCacheTTL is how long an authority's statistics are reused.
+const DefaultStatsCacheTTL = 30 * time.Second
 
 // Default slow-client timeouts.
 const (
@@ -99,7 +106,11 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	db, err := store.Open(ctx, cfg.DB, store.Options{Now: cfg.Now, Logger: cfg.Logger})
+	statsTTL := cfg.StatsCacheTTL
+	if statsTTL == 0 {
+		statsTTL = DefaultStatsCacheTTL
+	}
+	db, err := store.Open(ctx, cfg.DB, store.Options{Now: cfg.Now, Logger: cfg.Logger, StatsCacheTTL: statsTTL})
 	if err != nil {
 		return nil, err
 	}

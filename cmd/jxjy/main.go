@@ -17,7 +17,7 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
   jxjy [--ascii] [--db URL] [--captcha on|off]
         内嵌服务器 + 终端界面（首次运行写入演示数据）
   jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo] [--cjk-font 字体.ttf] [--max-upload-mb 20] [--metrics-addr 127.0.0.1:9090] [--anon-rate 30] [--login-rate 10] [--max-attachments 20] [--trusted-proxy CIDR,…]
-        [--read-header-timeout 10s] [--read-timeout 2m] [--write-timeout 2m] [--idle-timeout 2m]
+        [--read-header-timeout 10s] [--read-timeout 2m] [--write-timeout 2m] [--idle-timeout 2m] [--stats-cache 30s]
         仅运行服务器（环境变量 JXJY_ADDR, JXJY_DB, JXJY_CJK_FONT：证书PDF的中文字体）
   jxjy tui --server URL [--ascii]
         连接已运行的服务器（环境变量 JXJY_SERVER）

@@ -37,6 +37,7 @@ func runServe(ctx context.Context, args []string) error {
 		{"write-timeout", fs.Duration("write-timeout", server.DefaultWriteTimeout, "time an answer may take, from the request's start (file downloads: 30 min; the record export renews it while the client reads)")},
 		{"idle-timeout", fs.Duration("idle-timeout", server.DefaultIdleTimeout, "time a kept-alive connection may wait for its next request")},
 	}
+	statsCache := fs.Duration("stats-cache", server.DefaultStatsCacheTTL, "how long an authority's statistics are reused before they are summed again (-1s: every request)")
 	metricsAddr := fs.String("metrics-addr", envOr("JXJY_METRICS_ADDR", ""), "listen address of the Prometheus metrics page (default off)")
 	var trusted prefixList
 	if err := trusted.Set(envOr("JXJY_TRUSTED_PROXIES", "")); err != nil {
@@ -69,7 +70,7 @@ func runServe(ctx context.Context, args []string) error {
 		MaxUploadBytes: *maxUpload << 20, TrustedProxies: trusted, AnonymousPerMinute: *anonRate,
 		LoginAttemptsPerMinute: *loginRate, MaxAttachments: *maxAttachments,
 		ReadHeaderTimeout: *timeouts[0].value, ReadTimeout: *timeouts[1].value,
-		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value})
+		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value, StatsCacheTTL: *statsCache})
 	if err != nil {
 		return err
 	}

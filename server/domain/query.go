@@ -134,6 +134,9 @@ type Stats struct {
 	// the province, the districts of a city; RegionLevel names that level.
 	ByRegion    []StatItem `json:"by_region,omitempty"`
 	RegionLevel string     `json:"region_level,omitempty"`
+	// ComputedAt is when the figures were summed: the server may reuse
+	// them for a short while (jxjy serve --stats-cache).
+	ComputedAt time.Time `json:"computed_at"`
 }
 
 // MetPercent is the share of persons meeting the requirement, 0 to 100.

@@ -39,6 +39,9 @@ type Options struct {
 	// The test's child server blocks in it so that it can be killed
 	// mid-transaction for certain, not by a lucky race. Leave it nil.
 	CrashPoint func(op string)
+	// StatsCacheTTL is how long a scope's statistics of a year are
+	// reused (see statsCache); 0 computes them on every request.
+	StatsCacheTTL time.Duration
 }
 
 // DB is an open store. SQLite gets two pools: every transaction goes to a
@@ -54,6 +57,7 @@ type DB struct {
 	log     *slog.Logger
 	// crashPoint is Options.CrashPoint.
 	crashPoint func(op string)
+	stats      *statsCache
 }
 
 // chinaTime is the zone of calendar rules (the year of a requirement, "no
@@ -73,7 +77,7 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 //     parameter works, and unknown ones (search_path=…) become session
 //     settings.
 func Open(ctx context.Context, url string, opts Options) (*DB, error) {
-	db := &DB{clock: opts.Now, log: opts.Logger, crashPoint: opts.CrashPoint}
+	db := &DB{clock: opts.Now, log: opts.Logger, crashPoint: opts.CrashPoint, stats: newStatsCache(opts.StatsCacheTTL)}
 	if db.clock == nil {
 		db.clock = time.Now
 	}

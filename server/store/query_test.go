@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"jxjy/server/domain"
 	"jxjy/server/store"
@@ -438,4 +439,44 @@ func TestQueriesUseIndexes(t *testing.T) {
 			check("stats", query, args)
 		}
 	})
+}
+
+// With a statistics cache, an authority's figures are reused until the
+// TTL has passed, and say when they were computed; a unit's own summary is
+// never reused.
+func TestAuthorityStatisticsAreReusedWithinTheTTL(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newQueryWorld(t, db)
+		c := clock(t, db)
+		year := c.Now().Year()
+		auth := noCaptcha(db)
+		guangzhou := as(t, auth, login(t, auth, store.DemoAuthority, store.DemoPassword))
+		before, err := w.q.Statistics(guangzhou, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !before.ComputedAt.Equal(c.Now()) {
+			t.Fatalf("computed at %v, want %v", before.ComputedAt, c.Now())
+		}
+		load, err := db.GenerateLoad(t.Context(), "缓存测试单位", "91440104MA5TJ002X", "440104", 20, 300, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, err := w.q.Statistics(domain.WithPrincipal(t.Context(), load.Principal), year)
+		if err != nil || own.Persons != 20 {
+			t.Fatalf("the new unit's own summary %+v, %v: want its 20 persons at once", own, err)
+		}
+		c.Advance(29 * time.Second)
+		cached, err := w.q.Statistics(guangzhou, year)
+		if err != nil || cached.Persons != before.Persons || !cached.ComputedAt.Equal(before.ComputedAt) {
+			t.Fatalf("within the TTL: %d persons computed at %v, want the first figures (%d, %v); %v",
+				cached.Persons, cached.ComputedAt, before.Persons, before.ComputedAt, err)
+		}
+		c.Advance(2 * time.Second)
+		after, err := w.q.Statistics(guangzhou, year)
+		if err != nil || after.Persons != before.Persons+20 || !after.ComputedAt.Equal(c.Now()) {
+			t.Fatalf("past the TTL: %d persons computed at %v, want %d at %v; %v",
+				after.Persons, after.ComputedAt, before.Persons+20, c.Now(), err)
+		}
+	}, func(o *store.Options) { o.StatsCacheTTL = 30 * time.Second })
 }

@@ -175,7 +175,7 @@ func TestStatisticsChartsAt80x24(t *testing.T) {
 
 			d.Login(store.DemoAuthority, store.DemoPassword)
 			d.OpenModule("统计")
-			d.MustSee("广州市人力资源和社会保障局", "已达标")
+			d.MustSee("广州市人力资源和社会保障局", "统计于", "已达标")
 			d.Fits("authority stats")
 			for range 4 {
 				d.Press(tea.KeyPgDown)

@@ -154,8 +154,15 @@ func (v *statsView) lines() []string {
 	st, s, w := v.c.Styles, v.stats, v.width
 	line := func(text string) string { return textwidth.Truncate(text, w, st.Ellipsis) }
 	heading := func(text string) []string { return []string{"", st.Heading.Render(line("【" + text + "】"))} }
+	title := st.Heading.Render(line(s.ScopeName))
+	if !s.ComputedAt.IsZero() {
+		// The server reuses an authority's figures for a short while, so
+		// the operator sees how fresh they are.
+		at := "  统计于 " + s.ComputedAt.In(chinaZone).Format("01-02 15:04:05")
+		title += st.Muted.Render(textwidth.Truncate(at, max(w-textwidth.Width(title), 0), st.Ellipsis))
+	}
 	out := []string{
-		st.Heading.Render(line(s.ScopeName)),
+		title,
 		line(fmt.Sprintf("单位 %d  人员 %d  有效记录 %d  学时 %s", s.Units, s.Persons, s.Records, s.Hours)),
 		st.Muted.Render(line(fmt.Sprintf("年度要求：总学时不少于%s，公需不少于%s，专业不少于%s", s.RequiredTotal, s.RequiredPublic, s.RequiredProfessional))),
 	}
