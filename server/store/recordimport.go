@@ -32,6 +32,10 @@ type RecordImportService struct {
 	// parsing admits a few workbooks at a time: each may take up to
 	// limits.MaxUnzipped of memory while it is read.
 	parsing chan struct{}
+	// working admits a few imports at a time past reading the upload: an
+	// import holds its rows, their checks and its transaction, ≈ 15 MB
+	// for 10,000 rows, so fifty at once would hold most of a gigabyte.
+	working chan struct{}
 	// parsed keeps the last few files read: 数据入库 sends again the file
 	// 上传校验 has just read, and reading it once more would be a third
 	// of the import's time.
@@ -54,11 +58,16 @@ var _ domain.RecordImportService = (*RecordImportService)(nil)
 
 // NewRecordImportService returns the batch import service.
 func NewRecordImportService(db *DB) *RecordImportService {
-	return &RecordImportService{db: db, limits: xlsximport.DefaultLimits(), parsing: make(chan struct{}, maxParsing)}
+	return &RecordImportService{db: db, limits: xlsximport.DefaultLimits(), parsing: make(chan struct{}, maxParsing),
+		working: make(chan struct{}, maxImporting)}
 }
 
-// maxParsing is how many workbooks one server reads at once; more wait.
-const maxParsing = 2
+// maxParsing is how many workbooks one server reads at once, and
+// maxImporting how many imports it checks and stores at once; more wait.
+const (
+	maxParsing   = 2
+	maxImporting = 4
+)
 
 // importProgressEvery is how often, in rows, checking and storing report.
 const importProgressEvery = 250
@@ -93,10 +102,11 @@ func (s *RecordImportService) ValidateImport(ctx context.Context, up domain.Impo
 	if err != nil {
 		return domain.ImportReport{}, err
 	}
-	sheet, err := s.parse(ctx, up)
+	sheet, done, err := s.parse(ctx, up)
 	if err != nil {
 		return domain.ImportReport{}, err
 	}
+	defer done()
 	checked, err := s.check(ctx, s.db.read, p.User.UnitID, sheet, up.Progress)
 	if err != nil {
 		return domain.ImportReport{}, err
@@ -111,10 +121,11 @@ func (s *RecordImportService) ImportRecords(ctx context.Context, up domain.Impor
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
-	sheet, err := s.parse(ctx, up)
+	sheet, done, err := s.parse(ctx, up)
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
+	defer done()
 	name := importFileName(up.Name)
 	var out domain.ImportResult
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
@@ -306,10 +317,11 @@ func (s *RecordImportService) ImportErrorReport(ctx context.Context, up domain.I
 	if err != nil {
 		return nil, err
 	}
-	sheet, err := s.parse(ctx, up)
+	sheet, done, err := s.parse(ctx, up)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	checked, err := s.check(ctx, s.db.read, p.User.UnitID, sheet, up.Progress)
 	if err != nil {
 		return nil, err
@@ -347,8 +359,29 @@ func importFileName(name string) string {
 	return name
 }
 
-// parse reads the upload, within the size limit, and parses it.
-func (s *RecordImportService) parse(ctx context.Context, up domain.ImportUpload) (*xlsximport.Sheet, error) {
+// parse reads the upload, within the size limit, waits for its turn
+// among the imports at work and parses it; the caller calls done when it
+// has finished with the sheet.
+func (s *RecordImportService) parse(ctx context.Context, up domain.ImportUpload) (sheet *xlsximport.Sheet, done func(), err error) {
+	data, err := s.read(up)
+	if err != nil {
+		return nil, nil, err
+	}
+	select {
+	case s.working <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	done = func() { <-s.working }
+	if sheet, err = s.parseData(ctx, up, data); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return sheet, done, nil
+}
+
+// read reads the upload within the size limit.
+func (s *RecordImportService) read(up domain.ImportUpload) ([]byte, error) {
 	tooLarge := &domain.Error{Code: domain.CodeTooLarge,
 		Message: fmt.Sprintf("文件超过%s，请删除多余的工作表、图片和格式，或分批导入", domain.FormatBytes(s.limits.MaxBytes))}
 	if up.Size > s.limits.MaxBytes {
@@ -365,6 +398,12 @@ func (s *RecordImportService) parse(ctx context.Context, up domain.ImportUpload)
 	case err != nil:
 		return nil, domain.Errorf(domain.CodeBadRequest, "文件上传中断，请重试")
 	}
+	return data, nil
+}
+
+// parseData parses an upload's bytes, or recalls the sheet of the same
+// file read today.
+func (s *RecordImportService) parseData(ctx context.Context, up domain.ImportUpload, data []byte) (*xlsximport.Sheet, error) {
 	today := s.db.idToday()
 	sum := sha256.Sum256(data)
 	if sheet := s.recall(sum, today); sheet != nil {
