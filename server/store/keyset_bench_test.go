@@ -2,14 +2,11 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"testing"
-	"time"
 
 	"jxjy/server/domain"
 	"jxjy/server/store"
-	"jxjy/server/store/storetest"
 )
 
 // BenchmarkDeepPages compares page 5,000 (20 rows a page) asked for by
@@ -25,66 +22,44 @@ import (
 // (and JXJY_TEST_POSTGRES set for PostgreSQL too).
 func BenchmarkDeepPages(b *testing.B) {
 	const persons, records, limit = 10_000, 100_020, 20
-	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
-		b.Run(dialect, func(b *testing.B) {
-			if dialect == store.DialectPostgres && os.Getenv(storetest.EnvPostgres) == "" {
-				b.Skip(storetest.EnvPostgres + " not set")
-			}
-			db := openBenchDB(b, dialect)
-			ctx := context.Background()
-			if _, err := db.SeedDemo(ctx); err != nil {
-				b.Fatal(err)
-			}
-			start := time.Now()
-			load, err := db.GenerateLoad(ctx, "翻页基准单位", "91440106MA5BEN02X", "440106", persons, records, time.Now().Year())
-			if err != nil {
-				b.Fatal(err)
-			}
-			analyze := `ANALYZE`
-			if dialect == store.DialectPostgres {
-				analyze = `VACUUM ANALYZE records, persons, units`
-			}
-			if err := db.Exec(ctx, analyze); err != nil {
-				b.Fatal(err)
-			}
-			b.Logf("generated %d persons and %d records in %s", persons, records, time.Since(start).Round(time.Millisecond))
-			unit := domain.WithPrincipal(ctx, load.Principal)
-			ps, rs, qs := store.NewPersonService(db), store.NewRecordService(db), store.NewQueryService(db)
+	benchUnit(b, "翻页基准单位", "91440106MA5BEN02X", persons, records, func(b *testing.B, db *store.DB, load store.LoadUnit) {
+		ctx := context.Background()
+		unit := domain.WithPrincipal(ctx, load.Principal)
+		ps, rs, qs := store.NewPersonService(db), store.NewRecordService(db), store.NewQueryService(db)
 
-			// The cursor of the row just before the deep page: what the
-			// page before it would have answered as Next.
-			cursor := func(query string, offset int) string {
-				var id int64
-				if err := db.QueryRow(ctx, query, load.ID, offset-1).Scan(&id); err != nil {
-					b.Fatal(err)
-				}
-				return domain.Cursor(id)
+		// The cursor of the row just before the deep page: what the
+		// page before it would have answered as Next.
+		cursor := func(query string, offset int) string {
+			var id int64
+			if err := db.QueryRow(ctx, query, load.ID, offset-1).Scan(&id); err != nil {
+				b.Fatal(err)
 			}
-			const deep = (5000 - 1) * limit
-			recordAfter := cursor(`SELECT id FROM records WHERE unit_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2`, deep)
-			queryAfter := cursor(`SELECT id FROM records WHERE unit_id = $1 AND status = 'effective' ORDER BY id DESC LIMIT 1 OFFSET $2`, deep)
-			personAfter := cursor(`SELECT id FROM persons WHERE unit_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2`, (500-1)*limit)
+			return domain.Cursor(id)
+		}
+		const deep = (5000 - 1) * limit
+		recordAfter := cursor(`SELECT id FROM records WHERE unit_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2`, deep)
+		queryAfter := cursor(`SELECT id FROM records WHERE unit_id = $1 AND status = 'effective' ORDER BY id DESC LIMIT 1 OFFSET $2`, deep)
+		personAfter := cursor(`SELECT id FROM persons WHERE unit_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2`, (500-1)*limit)
 
-			deepPageSQL(b, db, "records-page", func(pr domain.PageRequest) (store.ListSQL, error) {
-				return store.UnitRecordListSQL(load.ID, domain.RecordFilter{PageRequest: pr})
-			}, deep, recordAfter)
-			deepPageSQL(b, db, "query-page", func(pr domain.PageRequest) (store.ListSQL, error) {
-				return store.RecordQueryListSQL(load.ID, domain.RecordQuery{PageRequest: pr})
-			}, deep, queryAfter)
-			deepPage(b, "records", func(pr domain.PageRequest) ([]int64, error) {
-				p, err := rs.ListRecords(unit, domain.RecordFilter{PageRequest: pr})
-				return pageIDs(p, recordID), err
-			}, deep, recordAfter)
-			deepPage(b, "query", func(pr domain.PageRequest) ([]int64, error) {
-				p, err := qs.QueryRecords(unit, domain.RecordQuery{PageRequest: pr})
-				return pageIDs(p, queryID), err
-			}, deep, queryAfter)
-			deepPage(b, "persons-page-500", func(pr domain.PageRequest) ([]int64, error) {
-				p, err := ps.ListPersons(unit, domain.PersonFilter{PageRequest: pr})
-				return pageIDs(p, personID), err
-			}, (500-1)*limit, personAfter)
-		})
-	}
+		deepPageSQL(b, db, "records-page", func(pr domain.PageRequest) (store.ListSQL, error) {
+			return store.UnitRecordListSQL(load.ID, domain.RecordFilter{PageRequest: pr})
+		}, deep, recordAfter)
+		deepPageSQL(b, db, "query-page", func(pr domain.PageRequest) (store.ListSQL, error) {
+			return store.RecordQueryListSQL(load.ID, domain.RecordQuery{PageRequest: pr})
+		}, deep, queryAfter)
+		deepPage(b, "records", func(pr domain.PageRequest) ([]int64, error) {
+			p, err := rs.ListRecords(unit, domain.RecordFilter{PageRequest: pr})
+			return pageIDs(p, recordID), err
+		}, deep, recordAfter)
+		deepPage(b, "query", func(pr domain.PageRequest) ([]int64, error) {
+			p, err := qs.QueryRecords(unit, domain.RecordQuery{PageRequest: pr})
+			return pageIDs(p, queryID), err
+		}, deep, queryAfter)
+		deepPage(b, "persons-page-500", func(pr domain.PageRequest) ([]int64, error) {
+			p, err := ps.ListPersons(unit, domain.PersonFilter{PageRequest: pr})
+			return pageIDs(p, personID), err
+		}, (500-1)*limit, personAfter)
+	})
 }
 
 func pageIDs[T any](p domain.Page[T], id func(T) int64) []int64 {

@@ -31,50 +31,24 @@ const (
 )
 
 func BenchmarkQueries(b *testing.B) {
-	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
-		b.Run(dialect, func(b *testing.B) {
-			if dialect == store.DialectPostgres && os.Getenv(storetest.EnvPostgres) == "" {
-				b.Skip(storetest.EnvPostgres + " not set")
-			}
-			db := openBenchDB(b, dialect)
-			ctx := context.Background()
-			if _, err := db.SeedDemo(ctx); err != nil {
-				b.Fatal(err)
-			}
-			year := time.Now().Year()
-			start := time.Now()
-			load, err := db.GenerateLoad(ctx, "规模测试单位", "91440106MA5BEN01X", "440106", benchPersons, benchRecords, year)
-			if err != nil {
-				b.Fatal(err)
-			}
-			// What autovacuum would have done by the time anyone queries:
-			// statistics, and PostgreSQL's visibility map, without which an
-			// index-only scan still visits the table.
-			analyze := `ANALYZE`
-			if dialect == store.DialectPostgres {
-				analyze = `VACUUM ANALYZE records, persons, units`
-			}
-			if err := db.Exec(ctx, analyze); err != nil {
-				b.Fatal(err)
-			}
-			b.Logf("generated %d persons and %d records in %s", benchPersons, benchRecords, time.Since(start).Round(time.Millisecond))
-			unit := domain.WithPrincipal(ctx, load.Principal)
-			q := store.NewQueryService(db)
-			benchRecordPages(b, q, unit, year)
-			benchStatistics(b, q, db, unit, year)
-			b.Run("export", func(b *testing.B) {
-				for b.Loop() {
-					n := 0
-					if err := q.ExportRecords(unit, domain.RecordQuery{}, func(domain.QueryRecord, int, int) error {
-						n++
-						return nil
-					}); err != nil || n != benchRecords {
-						b.Fatalf("%d rows, %v", n, err)
-					}
+	benchUnit(b, "规模测试单位", "91440106MA5BEN01X", benchPersons, benchRecords, func(b *testing.B, db *store.DB, load store.LoadUnit) {
+		year := time.Now().Year()
+		unit := domain.WithPrincipal(context.Background(), load.Principal)
+		q := store.NewQueryService(db)
+		benchRecordPages(b, q, unit, year)
+		benchStatistics(b, q, db, unit, year)
+		b.Run("export", func(b *testing.B) {
+			for b.Loop() {
+				n := 0
+				if err := q.ExportRecords(unit, domain.RecordQuery{}, func(domain.QueryRecord, int, int) error {
+					n++
+					return nil
+				}); err != nil || n != benchRecords {
+					b.Fatalf("%d rows, %v", n, err)
 				}
-			})
+			}
 		})
-	}
+	})
 }
 
 func benchRecordPages(b *testing.B, q *store.QueryService, unit context.Context, year int) {
