@@ -68,6 +68,19 @@ func linkError(ctx context.Context) error {
 	return domain.Errorf(domain.CodeUnavailable, "无法连接服务器，请检查网络后重试")
 }
 
+// attemptBodies returns a function giving each attempt of an upload its
+// own reader of body, or nil when body cannot be read again (not a file
+// or a buffer, or of unknown size). The transport may still be reading an
+// abandoned attempt's body when the next attempt starts, so attempts
+// never share an offset: each reads through a section of its own.
+func attemptBodies(body io.Reader, size int64) func() io.Reader {
+	at, ok := body.(io.ReaderAt)
+	if !ok || size < 0 {
+		return nil
+	}
+	return func() io.Reader { return io.NewSectionReader(at, 0, size) }
+}
+
 // gatewayFailure reports a status that a proxy, not the server, produced.
 func gatewayFailure(status int) bool {
 	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
@@ -83,18 +96,16 @@ func errorOf(resp *http.Response) error {
 // as the body with its length declared and "Expect: 100-continue", so a
 // file the server refuses up front (too large, a foreign owner, an
 // expired session) is never sent. A dropped link is retried with the same
-// Idempotency-Key when the body can be rewound (a file), so a retry never
+// Idempotency-Key when the body can be read again (a file), so a retry never
 // stores the file twice.
 func (c *Client) UploadAttachment(ctx context.Context, up domain.AttachmentUpload) (domain.Attachment, error) {
 	path := entityPath(up.OwnerType, up.OwnerID) + "/attachments?" + url.Values{"name": {up.Name}}.Encode()
 	key := newKey()
-	rewind, canRetry := up.Body.(io.Seeker)
+	bodies := attemptBodies(up.Body, up.Size)
+	canRetry := bodies != nil
 	wait := c.http.RetryWaitTime
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
-			if _, err := rewind.Seek(0, io.SeekStart); err != nil {
-				return domain.Attachment{}, linkError(ctx)
-			}
 			select {
 			case <-ctx.Done():
 				return domain.Attachment{}, linkError(ctx)
@@ -103,8 +114,11 @@ func (c *Client) UploadAttachment(ctx context.Context, up domain.AttachmentUploa
 			wait = min(wait*2, 3*time.Second)
 		}
 		var body io.Reader = up.Body
+		if bodies != nil {
+			body = bodies()
+		}
 		if up.Progress != nil {
-			body = &progressReader{r: up.Body, total: up.Size, report: up.Progress}
+			body = &progressReader{r: body, total: up.Size, report: up.Progress}
 		}
 		req, err := c.transferRequest(ctx, http.MethodPost, path, body)
 		if err != nil {

@@ -24,7 +24,7 @@ func (c *Client) ImportTemplate(ctx context.Context) ([]byte, error) {
 	var out []byte
 	err := c.transfer(ctx, func() (*http.Request, error) {
 		return c.transferRequest(ctx, http.MethodGet, "/record-import/template", nil)
-	}, nil, func(resp *http.Response) error {
+	}, false, func(resp *http.Response) error {
 		var err error
 		out, err = readWorkbook(resp)
 		return err
@@ -76,7 +76,7 @@ func (c *Client) ImportErrorReport(ctx context.Context, up domain.ImportUpload) 
 // upload sends up's file to path. Its length is declared with "Expect:
 // 100-continue", so a file the server refuses up front is never sent; a
 // file over the limit is refused here without asking. A dropped link is
-// retried when the body can be rewound, with the same Idempotency-Key when
+// retried when the body can be read again, with the same Idempotency-Key when
 // keyed.
 func (c *Client) upload(ctx context.Context, path string, up domain.ImportUpload, keyed bool, read func(*http.Response) error) error {
 	if up.Size > domain.MaxImportBytes {
@@ -88,18 +88,14 @@ func (c *Client) upload(ctx context.Context, path string, up domain.ImportUpload
 	}
 	path += "?" + url.Values{"name": {up.Name}}.Encode()
 	key := newKey()
-	rewind, canRetry := up.Body.(io.Seeker)
-	var retry func() error
-	if canRetry {
-		retry = func() error {
-			_, err := rewind.Seek(0, io.SeekStart)
-			return err
-		}
-	}
+	bodies := attemptBodies(up.Body, up.Size)
 	return c.transfer(ctx, func() (*http.Request, error) {
 		var body io.Reader = up.Body
+		if bodies != nil {
+			body = bodies()
+		}
 		if up.Progress != nil {
-			body = &progressReader{r: up.Body, total: up.Size, report: func(done, total int64) {
+			body = &progressReader{r: body, total: up.Size, report: func(done, total int64) {
 				up.Progress(domain.ImportProgress{Stage: domain.StageUpload, Done: done, Total: total})
 			}}
 		}
@@ -117,22 +113,17 @@ func (c *Client) upload(ctx context.Context, path string, up domain.ImportUpload
 			req.Header.Set("Idempotency-Key", key)
 		}
 		return req, nil
-	}, retry, read)
+	}, bodies != nil, read)
 }
 
 // transfer runs a request made by build, retrying link failures and
-// gateway errors while rewind (nil for a body that cannot be sent again)
-// allows, and hands the answer to read.
-func (c *Client) transfer(ctx context.Context, build func() (*http.Request, error), rewind func() error,
+// gateway errors when the request has no body or its body can be sent
+// again (resend), and hands the answer to read.
+func (c *Client) transfer(ctx context.Context, build func() (*http.Request, error), resend bool,
 	read func(*http.Response) error) error {
 	wait := c.http.RetryWaitTime
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
-			if rewind != nil {
-				if err := rewind(); err != nil {
-					return linkError(ctx)
-				}
-			}
 			select {
 			case <-ctx.Done():
 				return linkError(ctx)
@@ -145,7 +136,7 @@ func (c *Client) transfer(ctx context.Context, build func() (*http.Request, erro
 			return err
 		}
 		resp, err := c.transfers().Do(req)
-		retry := attempt < c.http.RetryCount && ctx.Err() == nil && (req.Body == nil || rewind != nil)
+		retry := attempt < c.http.RetryCount && ctx.Err() == nil && (req.Body == nil || resend)
 		if err != nil {
 			if retry {
 				continue

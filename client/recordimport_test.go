@@ -3,8 +3,12 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -163,5 +167,52 @@ func TestImportOversizedFileIsNotSent(t *testing.T) {
 		// A file that is not a workbook is refused by the server, plainly.
 		_, err = unit.ImportRecords(context.Background(), importUpload([]byte("not a workbook"), nil))
 		wantCode(t, err, domain.CodeUnsupportedContent)
+	})
+}
+
+// lingering fails the first import upload at once while something goes
+// on reading its body — as http.Transport's write loop may after it has
+// given up on an attempt — and passes everything else.
+type lingering struct {
+	next     http.RoundTripper
+	uploads  atomic.Int32
+	drained  chan struct{}
+	stolenMu sync.Mutex
+	stolen   int
+}
+
+func (l *lingering) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !strings.Contains(r.URL.Path, "/record-import/") || l.uploads.Add(1) > 1 {
+		return l.next.RoundTrip(r)
+	}
+	go func() {
+		defer close(l.drained)
+		n, _ := io.Copy(io.Discard, r.Body)
+		l.stolenMu.Lock()
+		l.stolen = int(n)
+		l.stolenMu.Unlock()
+	}()
+	return nil, errors.New("connection reset by peer")
+}
+
+// A retried upload sends the whole file again even when the abandoned
+// attempt's body is still being read: attempts do not share the reader.
+func TestRetriedUploadIsWholeWhileTheLostAttemptStillReads(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := servertest.Start(t, db, false)
+		tr := &lingering{next: http.DefaultTransport, drained: make(chan struct{})}
+		flaky := client.New(env.URL, client.Options{Transport: tr, RetryWait: 1})
+		mustLogin(t, flaky, store.DemoUnit, demoPassword)
+		data := sampleWorkbook(t, 30)
+		rep, err := flaky.ValidateImport(t.Context(), importUpload(data, nil))
+		if err != nil {
+			t.Fatalf("retried upload: %v", err)
+		}
+		<-tr.drained
+		tr.stolenMu.Lock()
+		defer tr.stolenMu.Unlock()
+		if tr.stolen != len(data) || rep.Rows != 30 {
+			t.Fatalf("lost attempt read %d of %d bytes; report %+v", tr.stolen, len(data), rep)
+		}
 	})
 }
