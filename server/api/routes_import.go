@@ -223,10 +223,19 @@ func (p *progressLines) write(line domain.ImportLine) {
 	_ = http.NewResponseController(p.w).Flush()
 }
 
-// finish stops the writer and reports whether the stream has started;
+// finish stops the writer, sends the last progress if the writer had
+// not yet (so a stream ends at 100 %, and work that reported progress is
+// answered as a stream), and reports whether the stream has started;
 // after it, only the caller writes.
 func (p *progressLines) finish() bool {
 	close(p.stop)
 	<-p.stopped
+	p.mu.Lock()
+	pr := p.latest
+	p.latest = nil
+	p.mu.Unlock()
+	if pr != nil {
+		p.write(domain.ImportLine{Progress: pr})
+	}
 	return p.started
 }
