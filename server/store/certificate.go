@@ -231,14 +231,25 @@ func newVerificationCode() string {
 	return string(b)
 }
 
+// shortfallError refuses a certificate for a year whose requirement is
+// not met, keeping the list for a batch's refusals.
+type shortfallError struct {
+	refusal *domain.Error
+	list    []domain.Shortfall
+}
+
+func (e *shortfallError) Error() string { return e.refusal.Error() }
+func (e *shortfallError) Unwrap() error { return e.refusal }
+
 // issueCertificate issues person's certificate of year in tx, by actor
-// (who and when), with the sequence number drawn for region (which holds
-// the region's lock, see drawSequence): refused with the shortfall when
-// the hours do not meet the requirement. The caller has made sure the
-// person holds no valid certificate of the year; the partial unique index
-// backs that.
+// (who and when), drawing region's next number once the hours are found
+// to meet the requirement (a *shortfallError refuses otherwise, drawing
+// nothing). The caller holds the region's lock (lockSequence), so its
+// checks saw every print committed before, and has made sure the person
+// holds no valid certificate of the year; the partial unique index backs
+// that.
 func issueCertificate(ctx context.Context, tx *sql.Tx, actor domain.AuditEntry, unitID int64, cp certPerson,
-	year int, seq int, region string, comment string) (domain.Certificate, error) {
+	year int, region string, comment string) (domain.Certificate, error) {
 	unitName, _, issuer, err := issuingUnit(ctx, tx, unitID)
 	if err != nil {
 		return domain.Certificate{}, err
@@ -253,7 +264,11 @@ func issueCertificate(ctx context.Context, tx *sql.Tx, actor domain.AuditEntry, 
 	}
 	hours = hours.WithRequirement(req)
 	if short := hours.Shortfalls(); len(short) > 0 {
-		return domain.Certificate{}, domain.ShortfallError(year, short)
+		return domain.Certificate{}, &shortfallError{refusal: domain.ShortfallError(year, short), list: short}
+	}
+	seq, err := drawSequence(ctx, tx, year, region)
+	if err != nil {
+		return domain.Certificate{}, err
 	}
 	number, ok := domain.FormatCertificateNumber(year, region, seq)
 	if !ok {
@@ -279,10 +294,10 @@ func issueCertificate(ctx context.Context, tx *sql.Tx, actor domain.AuditEntry, 
 }
 
 // reissue voids old (valid, at the version read) for reason and issues its
-// holder a new number of the same year, in tx, by actor; seq and region
-// come from drawSequence.
+// holder a new number of the same year, in tx, by actor; the caller holds
+// region's lock (lockSequence).
 func reissue(ctx context.Context, tx *sql.Tx, actor domain.AuditEntry, unitID int64, old domain.Certificate,
-	reason string, seq int, region string) (domain.Certificate, error) {
+	reason string, region string) (domain.Certificate, error) {
 	cp, err := unitCertPerson(ctx, tx, unitID, old.PersonID)
 	if err != nil {
 		return domain.Certificate{}, err
@@ -300,7 +315,7 @@ func reissue(ctx context.Context, tx *sql.Tx, actor domain.AuditEntry, unitID in
 		}
 		return domain.Certificate{}, err
 	}
-	out, err := issueCertificate(ctx, tx, actor, unitID, cp, old.Year, seq, region, "重新生成证书，替换 "+old.Number)
+	out, err := issueCertificate(ctx, tx, actor, unitID, cp, old.Year, region, "重新生成证书，替换 "+old.Number)
 	if err != nil {
 		return domain.Certificate{}, err
 	}
@@ -349,8 +364,7 @@ func (s *CertificateService) print(ctx context.Context, p domain.Principal, pers
 		if err != nil {
 			return err
 		}
-		seq, err := drawSequence(ctx, tx, year, region)
-		if err != nil {
+		if err := lockSequence(ctx, tx, year, region); err != nil {
 			return err
 		}
 		if cp, err = unitCertPerson(ctx, tx, unitID, personID); err != nil {
@@ -364,7 +378,7 @@ func (s *CertificateService) print(ctx context.Context, p domain.Principal, pers
 			out = *have
 			return errIssuedMeanwhile
 		}
-		out, err = issueCertificate(ctx, tx, s.db.auditBy(p, domain.EntityCertificate, 0), unitID, cp, year, seq, region, "打印证书")
+		out, err = issueCertificate(ctx, tx, s.db.auditBy(p, domain.EntityCertificate, 0), unitID, cp, year, region, "打印证书")
 		if err == nil {
 			s.db.atCrashPoint("certificate")
 		}
@@ -414,10 +428,6 @@ func (s *CertificateService) PrintBatch(ctx context.Context, r domain.BatchPrint
 		if err := lockSequence(ctx, tx, r.Year, region); err != nil {
 			return err
 		}
-		req, err := yearRequirement(ctx, tx, r.Year)
-		if err != nil {
-			return err
-		}
 		actor := s.db.auditBy(p, domain.EntityCertificate, 0)
 		seen := map[int64]bool{}
 		for _, id := range r.PersonIDs {
@@ -441,20 +451,13 @@ func (s *CertificateService) PrintBatch(ctx context.Context, r domain.BatchPrint
 				out.Issued = append(out.Issued, *have)
 				continue
 			}
-			hours, err := yearHours(ctx, tx, id, r.Year)
-			if err != nil {
-				return err
-			}
-			if short := hours.WithRequirement(req).Shortfalls(); len(short) > 0 {
+			c, err := issueCertificate(ctx, tx, actor, unitID, cp, r.Year, region, "打印证书")
+			var short *shortfallError
+			if errors.As(err, &short) {
 				out.Refused = append(out.Refused, domain.BatchRefusal{PersonID: id, Name: cp.name,
-					Message: domain.ShortfallError(r.Year, short).Message, Shortfalls: short})
+					Message: short.refusal.Message, Shortfalls: short.list})
 				continue
 			}
-			seq, err := drawSequence(ctx, tx, r.Year, region)
-			if err != nil {
-				return err
-			}
-			c, err := issueCertificate(ctx, tx, actor, unitID, cp, r.Year, seq, region, "打印证书")
 			if err != nil {
 				return err
 			}
@@ -494,8 +497,7 @@ func (s *CertificateService) Regenerate(ctx context.Context, r domain.Regenerate
 		if err != nil {
 			return err
 		}
-		seq, err := drawSequence(ctx, tx, old.Year, region)
-		if err != nil {
+		if err := lockSequence(ctx, tx, old.Year, region); err != nil {
 			return err
 		}
 		// Read again under the region's lock: a concurrent regeneration
@@ -509,7 +511,7 @@ func (s *CertificateService) Regenerate(ctx context.Context, r domain.Regenerate
 		if old.Version != r.Version {
 			return errCertificateStale
 		}
-		out, err = reissue(ctx, tx, s.db.auditBy(p, domain.EntityCertificate, 0), unitID, old, r.Reason, seq, region)
+		out, err = reissue(ctx, tx, s.db.auditBy(p, domain.EntityCertificate, 0), unitID, old, r.Reason, region)
 		return err
 	})
 	return out, err

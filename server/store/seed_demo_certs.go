@@ -51,20 +51,13 @@ func (d *demo) certificates() error {
 		}
 		issuer := unit
 		issuer.At = d.now.AddDate(0, 0, -20+i)
-		seq, err := drawSequence(d.ctx, d.tx, year, region)
-		if err != nil {
-			return err
-		}
-		c, err := issueCertificate(d.ctx, d.tx, issuer, d.unitID, cp, year, seq, region, "打印证书")
+		c, err := issueCertificate(d.ctx, d.tx, issuer, d.unitID, cp, year, region, "打印证书")
 		if err != nil {
 			return fmt.Errorf("demo certificate of %s: %w", cp.name, err)
 		}
 		if i == 1 {
 			issuer.At = d.now.AddDate(0, 0, -5)
-			if seq, err = drawSequence(d.ctx, d.tx, year, region); err != nil {
-				return err
-			}
-			if _, err := reissue(d.ctx, d.tx, issuer, d.unitID, c, "证书打印时纸张卡纸损坏，作废重打", seq, region); err != nil {
+			if _, err := reissue(d.ctx, d.tx, issuer, d.unitID, c, "证书打印时纸张卡纸损坏，作废重打", region); err != nil {
 				return err
 			}
 		}
