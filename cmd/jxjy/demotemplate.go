@@ -36,7 +36,7 @@ func runDemoTemplate(args []string) error {
 	if err != nil {
 		return err
 	}
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := time.Now().In(domain.ChinaTime)
 	err = store.DemoImportWorkbook(f, *rows, today)
 	if cerr := f.Close(); err == nil {
 		err = cerr

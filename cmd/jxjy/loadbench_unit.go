@@ -126,7 +126,7 @@ func (b *loadBench) prepareImport(ctx context.Context, n int) ([]request, func()
 			batch := fmt.Sprintf("压测%s-%d", run, rounds)
 			mu.Unlock()
 			var buf bytes.Buffer
-			today := time.Now().In(chinaZone)
+			today := time.Now().In(domain.ChinaTime)
 			if err := store.ImportWorkbook(&buf, persons, b.importRows, today, batch); err != nil {
 				return 0, false
 			}
@@ -188,9 +188,6 @@ func (b *loadBench) prepareImport(ctx context.Context, n int) ([]request, func()
 	}
 	return out, note, nil
 }
-
-// chinaZone is the date the server's checks use (UTC+8, no DST).
-var chinaZone = time.FixedZone("CST", 8*3600)
 
 func ratio(a, b time.Duration) float64 {
 	if b <= 0 {

@@ -17,7 +17,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/go-pdf/fpdf"
 
@@ -111,9 +110,6 @@ func checkTrueType(path string, b []byte) error {
 	}
 	return unavailable("中文字体文件 %s 不是有效的 TrueType 字体", path)
 }
-
-// china is the zone of the printed issue date.
-var china = time.FixedZone("CST", 8*60*60)
 
 // Font families: the CJK font, and the PDF core font Helvetica for ASCII,
 // because CJK fallback fonts such as DroidSansFallback carry no Latin
@@ -292,7 +288,7 @@ func page(w *writer, c domain.Certificate) {
 	hoursTable(w, c)
 
 	w.text(13, textX, 222, textW, "发证机关："+c.Issuer, 'R')
-	w.text(13, textX, 232, textW, "发证日期："+c.IssuedAt.In(china).Format("2006年01月02日"), 'R')
+	w.text(13, textX, 232, textW, "发证日期："+c.IssuedAt.In(domain.ChinaTime).Format("2006年01月02日"), 'R')
 
 	pdf.SetDrawColor(120, 120, 120)
 	pdf.SetLineWidth(0.2)

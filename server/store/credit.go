@@ -32,7 +32,7 @@ var (
 
 // creditToday is today's date on the calendar validity periods use.
 func (db *DB) creditToday() string {
-	return db.now().In(chinaTime).Format(domain.DateLayout)
+	return db.now().In(domain.ChinaTime).Format(domain.DateLayout)
 }
 
 // creditCaller admits an approved unit or an authority with a region.

@@ -60,11 +60,6 @@ type DB struct {
 	stats      *statsCache
 }
 
-// chinaTime is the zone of calendar rules (the year of a requirement, "no
-// later than today"). A fixed offset, because China has no daylight saving
-// time and the binary need not ship the tz database.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
 // Open connects to url, migrates the schema and seeds the reference data.
 //
 // Accepted URLs:

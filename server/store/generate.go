@@ -174,7 +174,7 @@ type genCourse struct {
 
 func (db *DB) newGenLayout(ctx context.Context, o GenerateOptions) (*genLayout, error) {
 	now := db.now()
-	china := now.In(chinaTime)
+	china := now.In(domain.ChinaTime)
 	l := &genLayout{seed: o.Seed, units: o.Units, persons: o.Persons, records: o.Records, big: o.BigUnit,
 		rng: rand.New(rand.NewPCG(o.Seed, 0x6a786a79)), now: now, thisYear: china.Year(),
 		today:       time.Date(china.Year(), china.Month(), china.Day(), 0, 0, 0, 0, time.UTC),
@@ -364,7 +364,7 @@ func (l *genLayout) idNumber(p int) (number, gender string, birth time.Time) {
 
 // load fills every table in reference order.
 func (l *genLayout) load(ctx context.Context, ld *genLoader, res *GenerateResult) error {
-	stamp := millis(time.Date(l.thisYear-3, 1, 1, 0, 0, 0, 0, chinaTime))
+	stamp := millis(time.Date(l.thisYear-3, 1, 1, 0, 0, 0, 0, domain.ChinaTime))
 	units := l.allUnits()
 	err := ld.bulk(ctx, "units", []string{"id", "name", "uscc", "status", "unit_type", "region_code", "authority_id",
 		"contact_person", "created_at", "updated_at"}, units, func(u int) []any {

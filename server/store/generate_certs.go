@@ -81,7 +81,7 @@ func (l *genLayout) loadCertificates(ctx context.Context, ld *genLoader, tally [
 			}
 			key := genCounter{year, l.cityOf(l.unitOf(p)).Code}
 			r := l.roll(rollIssuedAt, uint64(p), uint64(yi))
-			at := time.Date(year+1, 1, 10, 9, 0, 0, 0, chinaTime).AddDate(0, 0, int(r%80)).Add(time.Duration((r>>8)%480) * time.Minute)
+			at := time.Date(year+1, 1, 10, 9, 0, 0, 0, domain.ChinaTime).AddDate(0, 0, int(r%80)).Add(time.Duration((r>>8)%480) * time.Minute)
 			if at.After(l.now) {
 				at = l.now
 			}

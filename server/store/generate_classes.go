@@ -130,7 +130,7 @@ func genSpan(halfHours int) int { return (halfHours + 15) / 16 }
 
 // at is a date's moment at hour o'clock in China, no later than now.
 func (l *genLayout) at(date time.Time, hour int) int64 {
-	t := time.Date(date.Year(), date.Month(), date.Day(), hour, 0, 0, 0, chinaTime)
+	t := time.Date(date.Year(), date.Month(), date.Day(), hour, 0, 0, 0, domain.ChinaTime)
 	if t.After(l.now) {
 		t = l.now
 	}
@@ -170,7 +170,7 @@ func (l *genLayout) credited(p, yi int) bool {
 
 func (l *genLayout) loadTeachers(ctx context.Context, ld *genLoader, res *GenerateResult) error {
 	n := l.allUnits() * genTeachers
-	stamp := millis(time.Date(l.thisYear-3, 1, 1, 0, 0, 0, 0, chinaTime))
+	stamp := millis(time.Date(l.thisYear-3, 1, 1, 0, 0, 0, 0, domain.ChinaTime))
 	err := ld.bulk(ctx, "teachers", []string{"id", "unit_id", "name", "gender", "title", "specialty", "employer",
 		"enabled", "created_at", "updated_at"}, n, func(i int) []any {
 		u, t := i/genTeachers, i%genTeachers
@@ -197,7 +197,7 @@ func (l *genLayout) loadPlans(ctx context.Context, ld *genLoader, res *GenerateR
 	units := l.allUnits()
 	planAt := func(u, i int) (created, submitted, reviewed int64) {
 		first := l.class(u, firstClassOf(i)).start
-		c := time.Date(first.Year(), first.Month(), first.Day(), 10, 0, 0, 0, chinaTime).AddDate(0, 0, -45)
+		c := time.Date(first.Year(), first.Month(), first.Day(), 10, 0, 0, 0, domain.ChinaTime).AddDate(0, 0, -45)
 		if latest := l.now.AddDate(0, 0, -5); c.After(latest) {
 			c = latest
 		}

@@ -40,7 +40,7 @@ var (
 // compares birth dates with: someone born today in China is valid even
 // while it is still yesterday in UTC.
 func (db *DB) idToday() time.Time {
-	y, m, d := db.now().In(chinaTime).Date()
+	y, m, d := db.now().In(domain.ChinaTime).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

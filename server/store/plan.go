@@ -345,7 +345,7 @@ func loadPlanDetail(ctx context.Context, q planQueryer, id int64) (domain.PlanDe
 }
 
 // thisYear is the calendar year in China.
-func (db *DB) thisYear() int { return db.now().In(chinaTime).Year() }
+func (db *DB) thisYear() int { return db.now().In(domain.ChinaTime).Year() }
 
 // planFilter turns q into a WHERE clause after the given conditions.
 func planFilter(q domain.PlanFilter, where []string, args *argList, withUnitName bool) (string, error) {

@@ -28,7 +28,7 @@ var demoTopUp = []struct {
 // certificates gives demoCertified enough hours of last year and issues
 // the first two their certificates, after the records step.
 func (d *demo) certificates() error {
-	year := d.now.In(chinaTime).Year() - 1
+	year := d.now.In(domain.ChinaTime).Year() - 1
 	var unitUserID int64
 	if err := d.tx.QueryRowContext(d.ctx, `SELECT id FROM users WHERE username_key = $1`, usernameKey(DemoUnit)).Scan(&unitUserID); err != nil {
 		return err

@@ -15,7 +15,7 @@ const demoCreditPerson = 5
 // its persons, and the Guangzhou authority's entry about demo-unit, both
 // in force today.
 func (d *demo) credit() error {
-	today := d.now.In(chinaTime)
+	today := d.now.In(domain.ChinaTime)
 	date := func(months int) string { return today.AddDate(0, months, 0).Format(domain.DateLayout) }
 	var personID, unitUserID, guangzhou int64
 	if err := d.tx.QueryRowContext(d.ctx, `SELECT id FROM persons WHERE id_number = $1`,

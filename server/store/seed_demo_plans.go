@@ -181,7 +181,7 @@ func (d *demo) plan(p demoPlan, actors map[domain.Role]domain.AuditEntry) error 
 	if err := d.tx.QueryRowContext(d.ctx, `INSERT INTO plans (unit_id, year, course_id, name, audience, description,
 		status, review_comment, submitted_at, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 3, $10, $11) RETURNING id`,
-		d.unitID, d.now.In(chinaTime).Year(), courseID, p.name, p.audience, p.description, string(p.status),
+		d.unitID, d.now.In(domain.ChinaTime).Year(), courseID, p.name, p.audience, p.description, string(p.status),
 		p.comment, submittedAt, millis(created), millis(d.now.AddDate(0, 0, -p.daysAgo))).Scan(&planID); err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (d *demo) teacherID(i int) (int64, error) {
 }
 
 func (d *demo) class(planID int64, c demoClass, unit domain.AuditEntry, at time.Time) error {
-	today := d.now.In(chinaTime)
+	today := d.now.In(domain.ChinaTime)
 	start, end := today.AddDate(0, 0, c.startIn), today.AddDate(0, 0, c.startIn+c.days-1)
 	var classID int64
 	if err := d.tx.QueryRowContext(d.ctx, `INSERT INTO classes (plan_id, unit_id, name, start_date, end_date, location,

@@ -87,7 +87,7 @@ func (d *demo) records() error {
 		actors[a.source] = domain.AuditEntry{ActorUserID: userID, ActorName: a.name, ActorRole: a.role}
 	}
 	actors[domain.SourceImport] = actors[domain.SourceUnit]
-	today := d.now.In(chinaTime)
+	today := d.now.In(domain.ChinaTime)
 	for _, r := range demoRecords {
 		if err := d.record(r, today, actors, institutionID); err != nil {
 			return fmt.Errorf("demo record %s: %w", r.title, err)

@@ -134,7 +134,7 @@ func (db *DB) seedReference(ctx context.Context) error {
 		}
 		// The current year and the two before: certificates are printed for
 		// past years too.
-		year := db.now().In(chinaTime).Year()
+		year := db.now().In(domain.ChinaTime).Year()
 		for y := year - 2; y <= year; y++ {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO requirements
 				(year, total_half_hours, public_min_half_hours, professional_min_half_hours, daily_cap_half_hours)

@@ -122,7 +122,7 @@ func (s *QueryService) Statistics(ctx context.Context, year int) (domain.Stats, 
 		return domain.Stats{}, err
 	}
 	if year == 0 {
-		year = s.db.now().In(chinaTime).Year()
+		year = s.db.now().In(domain.ChinaTime).Year()
 	}
 	if year < 1900 || year > 9999 {
 		return domain.Stats{}, (domain.Fields{"year": "年度应为四位数字"}).Err()

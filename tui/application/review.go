@@ -155,7 +155,7 @@ func (m *Review) result(r common.Result) tea.Cmd {
 		rows := make([]table.Row, len(v.page.Items))
 		for i, a := range v.page.Items {
 			rows[i] = table.Row{ID: a.ID, Cells: []string{a.Name, a.RegionName,
-				a.UpdatedAt.In(history.Zone).Format("01-02 15:04"), a.Status.Label()}}
+				a.UpdatedAt.In(domain.ChinaTime).Format("01-02 15:04"), a.Status.Label()}}
 		}
 		m.table.SetRows(rows)
 	case applicationOpened:

@@ -24,7 +24,6 @@ import (
 	"jxjy/tui/common"
 	"jxjy/tui/filepick"
 	"jxjy/tui/form"
-	"jxjy/tui/history"
 	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
@@ -200,7 +199,7 @@ func (p *Panel) listDone(items []domain.Attachment, err error) {
 	rows := make([]table.Row, len(items))
 	for i, a := range items {
 		rows[i] = table.Row{ID: a.ID, Cells: []string{a.Name, domain.FormatBytes(a.Size),
-			a.CreatedAt.In(history.Zone).Format("01-02 15:04")}}
+			a.CreatedAt.In(domain.ChinaTime).Format("01-02 15:04")}}
 	}
 	p.table.SetRows(rows)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
 	"jxjy/tui/keys"
@@ -58,11 +59,8 @@ func newKeyMap(km *keys.KeyMap) *keyMap {
 	}
 }
 
-// china is the zone of the calendar rules and of the times shown.
-var china = time.FixedZone("CST", 8*60*60)
-
 // thisYear is the current year in China.
-func thisYear() int { return time.Now().In(china).Year() }
+func thisYear() int { return time.Now().In(domain.ChinaTime).Year() }
 
 // saver asks where to save a PDF the server drew and writes it there. On
 // the operator's own machine it offers a path (in the folder the UI was

@@ -191,7 +191,7 @@ func (m *Mine) View() string {
 	} else {
 		var lines []string
 		if c, ok := m.selected(); ok {
-			lines = append(lines, textwidth.Truncate("验证码 "+c.VerificationCode+"  发证日期 "+c.IssuedAt.In(china).Format(domain.DateLayout), w, st.Ellipsis),
+			lines = append(lines, textwidth.Truncate("验证码 "+c.VerificationCode+"  发证日期 "+c.IssuedAt.In(domain.ChinaTime).Format(domain.DateLayout), w, st.Ellipsis),
 				textwidth.Truncate("发证机关 "+c.Issuer, w, st.Ellipsis))
 			if c.Status == domain.CertificateVoided && c.ReplacedBy != "" {
 				lines = append(lines, textwidth.Truncate("已作废，新编号 "+c.ReplacedBy, w, st.Ellipsis))

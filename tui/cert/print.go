@@ -536,7 +536,7 @@ func (m *Print) historyLoaded(v historyLoaded, err error) {
 	m.mode, m.certs, m.histOf = reviewing, v.certs, v.name
 	rows := make([]table.Row, len(v.certs))
 	for i, c := range v.certs {
-		rows[i] = table.Row{ID: c.ID, Cells: []string{c.Number, c.Status.Label(), c.IssuedAt.In(china).Format(domain.DateLayout)}}
+		rows[i] = table.Row{ID: c.ID, Cells: []string{c.Number, c.Status.Label(), c.IssuedAt.In(domain.ChinaTime).Format(domain.DateLayout)}}
 	}
 	m.history.SetRows(rows)
 }
@@ -653,7 +653,7 @@ func (m *Print) historyDetail() string {
 		}
 		lines := []string{"验证码 " + c.VerificationCode + "  打印：" + c.IssuedBy}
 		if c.Status == domain.CertificateVoided && c.VoidedAt != nil {
-			lines = []string{"作废于 " + c.VoidedAt.In(china).Format("2006-01-02 15:04") + "  " + c.VoidedBy,
+			lines = []string{"作废于 " + c.VoidedAt.In(domain.ChinaTime).Format("2006-01-02 15:04") + "  " + c.VoidedBy,
 				"原因：" + c.VoidReason}
 			if c.ReplacedBy != "" {
 				lines = append(lines, "新编号 "+c.ReplacedBy)

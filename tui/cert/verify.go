@@ -111,7 +111,7 @@ func (m *Verify) View() string {
 		if v.Status == domain.CertificateVoided {
 			status = st.Error.Render("已作废")
 			if v.VoidedAt != nil {
-				status += st.Error.Render("（" + v.VoidedAt.In(china).Format(domain.DateLayout) + " 作废，请核对新证书）")
+				status += st.Error.Render("（" + v.VoidedAt.In(domain.ChinaTime).Format(domain.DateLayout) + " 作废，请核对新证书）")
 			}
 		}
 		lines := []string{
@@ -121,7 +121,7 @@ func (m *Verify) View() string {
 			"工作单位：" + v.UnitName,
 			"年　　度：" + strconv.Itoa(v.Year) + "年度　总学时：" + v.Total.String(),
 			"发证机关：" + v.Issuer,
-			"发证日期：" + v.IssuedAt.In(china).Format(domain.DateLayout),
+			"发证日期：" + v.IssuedAt.In(domain.ChinaTime).Format(domain.DateLayout),
 		}
 		body += "\n\n" + lipgloss.NewStyle().Width(inner).Render(strings.Join(lines, "\n"))
 	}

@@ -26,10 +26,7 @@ const (
 	fieldDocument    = "document_number"
 )
 
-// chinaZone is the calendar of dates typed and shown (China has no DST).
-var chinaZone = time.FixedZone("CST", 8*60*60)
-
-func today() string { return time.Now().In(chinaZone).Format(domain.DateLayout) }
+func today() string { return time.Now().In(domain.ChinaTime).Format(domain.DateLayout) }
 
 // entryForm is 录入失信信息, or 修改 of an entry (then existing is it).
 type entryForm struct {

@@ -139,7 +139,7 @@ func (v *entryView) details() [][2]string {
 		[2]string{"失信类型", e.TypeLabel}, [2]string{"失信内容", e.Description}, [2]string{"发生日期", e.OccurredDate},
 		[2]string{"处理情况", e.Handling}, [2]string{"有效期", e.Validity() + "（" + state(e) + "）"},
 		[2]string{"文书编号", e.DocumentNumber}, [2]string{"录入单位", e.RecorderName},
-		[2]string{"录入时间", e.CreatedAt.In(chinaZone).Format("2006-01-02 15:04")},
+		[2]string{"录入时间", e.CreatedAt.In(domain.ChinaTime).Format("2006-01-02 15:04")},
 	)
 }
 

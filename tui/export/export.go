@@ -8,7 +8,6 @@ package export
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -92,7 +91,7 @@ func (s *RecordSheet) Add(r domain.QueryRecord) error {
 	return s.stream.SetRow(cell, []any{
 		s.rows, r.PersonName, excelize.Cell{StyleID: s.text, Value: r.IDNumber}, r.CategoryLabel, r.FormLabel,
 		r.Title, r.Organizer, r.StartDate, r.EndDate, r.Year, hoursValue(r.Hours), r.Source.Label(),
-		r.EffectiveAt.In(chinaTime).Format("2006-01-02 15:04"), r.Remark,
+		r.EffectiveAt.In(domain.ChinaTime).Format("2006-01-02 15:04"), r.Remark,
 	})
 }
 
@@ -110,9 +109,6 @@ func (s *RecordSheet) WriteTo(w io.Writer) (int64, error) {
 
 // Close discards an unfinished workbook and its temporary files.
 func (s *RecordSheet) Close() error { return s.file.Close() }
-
-// chinaTime is the zone times are shown in.
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // WriteStats writes the figures of st as a workbook: an overview, then a
 // sheet for each breakdown, each with the numbers the charts show.

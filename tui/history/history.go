@@ -6,7 +6,6 @@ package history
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,10 +15,6 @@ import (
 	"jxjy/tui/common"
 	"jxjy/tui/textwidth"
 )
-
-// Zone is the zone times are shown in: the operators' own (China has no
-// daylight saving time), whatever zone the terminal's machine runs in.
-var Zone = time.FixedZone("CST", 8*60*60)
 
 // Panel shows one entity's history. Its owner passes it every message; it
 // takes the answers to its own calls and the scrolling keys.
@@ -120,7 +115,7 @@ func (p *Panel) lines() []string {
 		if e.ActorRole != "" {
 			who += "（" + e.ActorRole.Label() + "）"
 		}
-		head := e.At.In(Zone).Format("2006-01-02 15:04") + "  " + who
+		head := e.At.In(domain.ChinaTime).Format("2006-01-02 15:04") + "  " + who
 		out = append(out, st.Heading.Render(textwidth.Truncate(head, p.width, st.Ellipsis)))
 		for _, l := range strings.Split(wrap.Render(p.what(e)), "\n") {
 			out = append(out, "  "+strings.TrimRight(l, " "))

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -42,9 +41,6 @@ var (
 func NewApply(c *common.Common) common.Component {
 	return pane.NewStack(c, func(s *pane.Stack) common.Component { return newPlanList(s) })
 }
-
-// chinaZone is where dates are read and shown (China has no DST).
-var chinaZone = time.FixedZone("CST", 8*60*60)
 
 func planStateLabel(s string) string { return domain.PlanStatus(s).Label() }
 
@@ -287,7 +283,7 @@ func classLines(c *common.Common, k domain.ClassDetail, n int, w int) []string {
 func planLines(c *common.Common, d domain.PlanDetail, w int) []string {
 	submitted := ""
 	if !d.SubmittedAt.IsZero() {
-		submitted = d.SubmittedAt.In(chinaZone).Format("2006-01-02 15:04")
+		submitted = d.SubmittedAt.In(domain.ChinaTime).Format("2006-01-02 15:04")
 	}
 	fields := []field{
 		{"申报单位", d.UnitName},

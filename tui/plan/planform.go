@@ -60,7 +60,7 @@ func newPlanForm(st *pane.Stack, p domain.Plan) *planForm {
 		form.Field{Key: "audience", Label: "培训对象", Control: form.NewText(km, false, 200)},
 		form.Field{Key: "description", Label: "计划说明", Control: form.NewText(km, false, 1000)},
 	)
-	year := time.Now().In(chinaZone).Year()
+	year := time.Now().In(domain.ChinaTime).Year()
 	if p.ID != 0 {
 		year = p.Year
 		f.form.SetValue("name", p.Name)

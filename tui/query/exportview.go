@@ -83,7 +83,7 @@ func newExport(st *pane.Stack, q domain.RecordQuery, summary string) *exportView
 			}
 			return ""
 		}})
-	v.form.SetValue(fieldFile, "继续教育培训记录_"+time.Now().In(chinaZone).Format("20060102")+".xlsx")
+	v.form.SetValue(fieldFile, "继续教育培训记录_"+time.Now().In(domain.ChinaTime).Format("20060102")+".xlsx")
 	return v
 }
 

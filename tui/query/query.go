@@ -47,10 +47,7 @@ func NewStats(c *common.Common) common.Component {
 	return pane.NewStack(c, func(s *pane.Stack) common.Component { return newStatsView(s) })
 }
 
-// chinaZone is the calendar of dates shown (China has no DST).
-var chinaZone = time.FixedZone("CST", 8*60*60)
-
-func thisYear() int { return time.Now().In(chinaZone).Year() }
+func thisYear() int { return time.Now().In(domain.ChinaTime).Year() }
 
 // scroller shows a window of lines that up, down, pgup and pgdn move.
 type scroller struct {

@@ -292,7 +292,7 @@ func (d *recordDetail) lines() []string {
 		{"姓名", name}, {"身份证号", r.IDNumber}, {"科目类别", r.CategoryLabel}, {"培训形式", r.FormLabel},
 		{"培训内容", r.Title}, {"主办单位", r.Organizer}, {"培训日期", r.StartDate + " 至 " + r.EndDate},
 		{"年度", strconv.Itoa(r.Year)}, {"学时", r.Hours.String()}, {"记录来源", r.Source.Label()},
-		{"生效时间", r.EffectiveAt.In(chinaZone).Format("2006-01-02 15:04")}, {"备注", r.Remark},
+		{"生效时间", r.EffectiveAt.In(domain.ChinaTime).Format("2006-01-02 15:04")}, {"备注", r.Remark},
 	}, d.width)
 }
 

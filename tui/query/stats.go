@@ -158,7 +158,7 @@ func (v *statsView) lines() []string {
 	if !s.ComputedAt.IsZero() {
 		// The server reuses an authority's figures for a short while, so
 		// the operator sees how fresh they are.
-		at := "  统计于 " + s.ComputedAt.In(chinaZone).Format("01-02 15:04:05")
+		at := "  统计于 " + s.ComputedAt.In(domain.ChinaTime).Format("01-02 15:04:05")
 		title += st.Muted.Render(textwidth.Truncate(at, max(w-textwidth.Width(title), 0), st.Ellipsis))
 	}
 	out := []string{

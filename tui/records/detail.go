@@ -124,7 +124,7 @@ func (d *detail) info() [][2]string {
 		rows = append(rows, [2]string{"审核意见", r.ReviewComment})
 	}
 	if r.EffectiveAt != nil {
-		rows = append(rows, [2]string{"生效时间", r.EffectiveAt.In(chinaTime).Format("2006-01-02 15:04")})
+		rows = append(rows, [2]string{"生效时间", r.EffectiveAt.In(domain.ChinaTime).Format("2006-01-02 15:04")})
 	}
 	return append(rows, [2]string{"备注", r.Remark})
 }

@@ -144,12 +144,9 @@ func newKeyMap(km *keys.KeyMap) *keyMap {
 	}
 }
 
-// chinaTime is the zone of dates and times on screen and of "today".
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
 // today is the date in China, as the server's rules read it.
 func today() time.Time {
-	y, m, d := time.Now().In(chinaTime).Date()
+	y, m, d := time.Now().In(domain.ChinaTime).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
