@@ -179,6 +179,32 @@ type loggedOut struct{}
 // sessionRefreshed answers the session reload a screen asked for.
 type sessionRefreshed struct{ session domain.Session }
 
+// Where is who is logged in and which module or screen is open, for
+// naming a session to its operator (jxjy ssh's detached sessions).
+type Where struct {
+	Role     string // the role's label, empty before login
+	Username string
+	Screen   string
+}
+
+// Where names the operator's place: the module open in the menu, or the
+// screen. Call it on the program's goroutine (from Update).
+func (m *Model) Where() Where {
+	var w Where
+	if m.session != nil {
+		w.Role, w.Username = m.session.User.Role.Label(), m.session.User.Username
+	}
+	switch s := m.screen.(type) {
+	case *menu.Model:
+		w.Screen = s.OpenTitle()
+	case *login.Model:
+		w.Screen = "用户登录"
+	case *password.Model:
+		w.Screen = "修改密码"
+	}
+	return w
+}
+
 // Init loads the login screen and starts watching the server.
 func (m *Model) Init() tea.Cmd { return tea.Batch(m.screen.Init(), m.ping()) }
 

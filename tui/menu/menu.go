@@ -181,6 +181,14 @@ func (m *Model) openSelected() tea.Cmd {
 	return m.open.Init()
 }
 
+// OpenTitle is the title of the module open (empty on the welcome page).
+func (m *Model) OpenTitle() string {
+	if m.open == nil {
+		return ""
+	}
+	return m.openTitle
+}
+
 // SetSize fits the screen into w×h cells.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h

@@ -54,6 +54,14 @@ func (s *Screen) Resize(width, height int) {
 	s.shown = nil
 }
 
+// Forget makes the screen assume a terminal it has never drawn on (an
+// operator reattaching from a new connection): the next frame enters the
+// alternate screen, clears it and paints every cell.
+func (s *Screen) Forget() {
+	s.started, s.shown, s.cursorOn = false, nil, false
+	s.pen, s.x, s.y = cellbuf.Style{}, -1, 0
+}
+
 // Size is the terminal's size as last set.
 func (s *Screen) Size() (width, height int) { return s.width, s.height }
 
