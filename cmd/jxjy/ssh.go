@@ -36,6 +36,7 @@ func runSSH(ctx context.Context, args []string) error {
 	hostKey := fs.String("host-key", filepath.Join(dir, "ssh_host_ed25519_key"), "host key, made on first start")
 	files := fs.String("files", filepath.Join(dir, "ssh-files"), "folder of each SSH user's inbox and outbox")
 	idle := fs.Duration("idle", 15*time.Minute, "end sessions idle this long")
+	resume := fs.Duration("resume-window", 10*time.Minute, "keep a dropped session's UI running this long for its SSH user to resume (0: end it)")
 	maxSessions := fs.Int("max-sessions", 50, "simultaneous terminal sessions")
 	rate := fs.Int("rate", 20, "new connections per minute from one IP address")
 	publicHost := fs.String("public-host", "", "host[:port] shown in scp commands (default: the address the client used)")
@@ -64,7 +65,6 @@ func runSSH(ctx context.Context, args []string) error {
 	}
 	serverURL := *url
 	srv, err := sshserve.New(sshserve.Config{
-		ServerURL: serverURL,
 		ServicesFrom: func(remote net.Addr) common.Services {
 			return clientServices(client.New(serverURL, client.Options{ForwardedFor: hostOf(remote)}))
 		},
@@ -74,6 +74,7 @@ func runSSH(ctx context.Context, args []string) error {
 		PasswordFile:         *passwords,
 		AuthorizedKeysFile:   *keys,
 		IdleTimeout:          *idle,
+		ResumeWindow:         *resume,
 		MaxSessions:          *maxSessions,
 		ConnectionsPerMinute: *rate,
 		PublicHost:           *publicHost,
@@ -97,7 +98,7 @@ func runSSH(ctx context.Context, args []string) error {
 	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	log.Info("ssh shutting down", "sessions", srv.Sessions())
+	log.Info("ssh shutting down", "sessions", srv.Sessions(), "detached", srv.Detached())
 	if err := srv.Shutdown(shutCtx); err != nil && serveErr == nil && !errors.Is(err, context.DeadlineExceeded) {
 		serveErr = err
 	}

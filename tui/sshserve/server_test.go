@@ -48,7 +48,6 @@ func start(t *testing.T, tweak func(*Config)) *env {
 	jx := servertest.Start(t, db, false)
 	e := &env{files: filepath.Join(t.TempDir(), "files")}
 	cfg := Config{
-		ServerURL: jx.URL,
 		Services: func() common.Services {
 			e.services.Add(1)
 			c := jx.Client()
