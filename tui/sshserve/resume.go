@@ -56,37 +56,38 @@ type uiSession struct {
 // attachment is one SSH connection showing a UI session.
 type attachment struct {
 	sess ssh.Session
-	// gone is closed when the UI leaves this connection for another.
-	gone chan struct{}
-	once sync.Once
+	// gone is closed when the UI leaves this connection for another;
+	// finished when the connection's handler is done with it.
+	gone     chan struct{}
+	finished chan struct{}
+	once     sync.Once
 }
 
 func newAttachment(sess ssh.Session) *attachment {
-	return &attachment{sess: sess, gone: make(chan struct{})}
+	return &attachment{sess: sess, gone: make(chan struct{}), finished: make(chan struct{})}
 }
 
-// leave tells the connection its session was taken over from elsewhere and
-// closes it, which also frees a painter stuck writing to a dead link.
+// leave tells the connection's handler its session was taken over from
+// elsewhere. A handler that cannot say so in time (the link is dead, and
+// the painter may be stuck writing to it) has its connection closed.
 func (a *attachment) leave() {
 	a.once.Do(func() {
 		close(a.gone)
 		go func() {
-			wrote := make(chan struct{})
-			go func() {
-				defer close(wrote)
-				_, _ = io.WriteString(a.sess, ansi.ResetStyle+ansi.ShowCursor+ansi.SetModeAutoWrap+ansi.ResetModeAltScreenSaveCursor+
-					"\r\n会话已在另一连接中恢复，本连接关闭。\r\n")
-			}()
 			select {
-			case <-wrote:
-			case <-time.After(time.Second):
-			}
-			if c, ok := a.sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
-				_ = c.Close()
+			case <-a.finished:
+			case <-time.After(2 * time.Second):
+				if c, ok := a.sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+					_ = c.Close()
+				}
 			}
 		}()
 	})
 }
+
+// takenOver is what a connection whose session moved elsewhere shows.
+const takenOver = ansi.ResetStyle + ansi.ShowCursor + ansi.SetModeAutoWrap + ansi.ResetModeAltScreenSaveCursor +
+	"\r\n会话已在另一连接中恢复，本连接关闭。\r\n"
 
 // ownerOf is who may resume what this connection leaves: the SSH user, and
 // in key mode the very key it logged in with. In open mode it is only the
@@ -319,6 +320,7 @@ func (s *Server) serve(u *uiSession, att *attachment, keys <-chan []byte, window
 		case <-u.done:
 			return true
 		case <-att.gone:
+			_, _ = io.WriteString(att.sess, takenOver)
 			return false
 		case <-att.sess.Context().Done():
 			s.detach(u, att)

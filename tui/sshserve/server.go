@@ -262,6 +262,7 @@ func (s *Server) handle(sess ssh.Session) {
 	defer close(stop)
 	keys := readKeys(sess, stop)
 	att := newAttachment(sess)
+	defer close(att.finished)
 	owner := ownerOf(sess)
 
 	var ui *uiSession

@@ -27,6 +27,7 @@ import (
 
 // env is a jxjy server and an SSH server in front of it.
 type env struct {
+	jx       *servertest.Env
 	srv      *Server
 	addr     string
 	files    string
@@ -46,12 +47,12 @@ func start(t *testing.T, tweak func(*Config)) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	jx := servertest.Start(t, db, false)
-	e := &env{files: filepath.Join(t.TempDir(), "files")}
+	e := &env{jx: jx, files: filepath.Join(t.TempDir(), "files")}
 	cfg := Config{
 		Services: func() common.Services {
 			e.services.Add(1)
 			c := jx.Client()
-			return common.Services{Auth: c, Ref: c, Admin: c, Health: c}
+			return common.Services{Auth: c, Ref: c, Admin: c, Health: c, Persons: c, Records: c, Attachments: c, History: c, Credit: c}
 		},
 		HostKeyPath: filepath.Join(t.TempDir(), "host_key"),
 		FilesDir:    e.files,
@@ -128,6 +129,11 @@ func (u *ui) text() string {
 
 func openUI(t *testing.T, c *gossh.Client) *ui {
 	t.Helper()
+	return openUIAt(t, c, 80, 24)
+}
+
+func openUIAt(t *testing.T, c *gossh.Client, width, height int) *ui {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +143,7 @@ func openUI(t *testing.T, c *gossh.Client) *ui {
 	if u.in, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+	if err := sess.RequestPty("xterm-256color", height, width, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {
@@ -231,7 +237,6 @@ func TestResizeRedrawsAtTheNewSize(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		after := u.text()[before:]
-		// The title bar's URL is pushed to the right edge of 120 columns.
 		if strings.Contains(after, "\x1b[2J") && strings.Contains(after, "用户登录") {
 			break
 		}
