@@ -111,7 +111,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		sessions: map[*uiSession]struct{}{},
 	}
-	files := scpHandler{files: cfg.FilesDir}
+	files := scpHandler{files: cfg.FilesDir, log: s.transferLog}
 	opts := []ssh.Option{
 		wish.WithHostKeyPath(cfg.HostKeyPath),
 		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }, scp.Middleware(files, files), awaitSCPAcks),
@@ -239,6 +239,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // user and address.
 func (s *Server) sessionLog(sess ssh.Session) *slog.Logger {
 	return s.log.With("session", s.lastID.Add(1), "user", sess.User(), "remote", sess.RemoteAddr().String())
+}
+
+// transferLog is the logger of a legacy scp transfer.
+func (s *Server) transferLog(sess ssh.Session) *slog.Logger {
+	return s.log.With("user", sess.User(), "remote", sess.RemoteAddr().String())
 }
 
 // handle is every session that is not a file transfer: a new UI, or one
