@@ -3,7 +3,11 @@ package sshserve
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"io"
+	"log/slog"
 	"net"
+	"runtime"
+	"strconv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +23,7 @@ import (
 )
 
 // dialRaw is a client whose TCP connection the test can cut abruptly.
-func (e *env) dialRaw(t *testing.T, user string, auth ...gossh.AuthMethod) (*gossh.Client, *net.TCPConn) {
+func (e *env) dialRaw(t testing.TB, user string, auth ...gossh.AuthMethod) (*gossh.Client, *net.TCPConn) {
 	t.Helper()
 	conn, err := net.Dial("tcp", e.addr)
 	if err != nil {
@@ -37,8 +41,7 @@ func (e *env) dialRaw(t *testing.T, user string, auth ...gossh.AuthMethod) (*gos
 }
 
 // cut drops the link as a county line does: a reset, no goodbye.
-func cut(t *testing.T, conn *net.TCPConn) {
-	t.Helper()
+func cut(conn *net.TCPConn) {
 	_ = conn.SetLinger(0)
 	_ = conn.Close()
 }
@@ -102,7 +105,7 @@ func TestADroppedLinkResumesWhereTheOperatorWas(t *testing.T) {
 	c, conn := e.dialRaw(t, "alice")
 	u := openUI(t, c)
 	openHalfFilledRecord(u)
-	cut(t, conn)
+	cut(conn)
 	waitUntil(t, "the session to detach", func() bool { return e.srv.Detached() == 1 })
 	if e.srv.Sessions() != 1 {
 		t.Fatalf("Sessions() = %d after the drop", e.srv.Sessions())
@@ -167,7 +170,7 @@ func TestAnExpiredWindowGivesAFreshLogin(t *testing.T) {
 	u := openUI(t, c)
 	u.login(store.DemoUnit)
 	u.waitFor("法人单位角色申请")
-	cut(t, conn)
+	cut(conn)
 	waitUntil(t, "the session to detach", func() bool { return e.srv.Detached() == 1 })
 	waitUntil(t, "the window to pass", func() bool { return e.srv.Sessions() == 0 })
 	again := openUI(t, e.mustDial(t, "alice"))
@@ -192,7 +195,7 @@ func TestSeveralDetachedSessionsAreListed(t *testing.T) {
 		u.login(user)
 		u.waitFor(menus[user])
 		time.Sleep(100 * time.Millisecond)
-		cut(t, conn)
+		cut(conn)
 		waitUntil(t, "the session to detach", func() bool { return e.srv.Detached() == i+1 })
 		time.Sleep(20 * time.Millisecond) // the newer one is listed first
 	}
@@ -223,7 +226,7 @@ func TestOnlyTheSameKeyResumes(t *testing.T) {
 	u := openUI(t, c)
 	u.login(store.DemoUnit)
 	u.waitFor("法人单位角色申请")
-	cut(t, conn)
+	cut(conn)
 	waitUntil(t, "the session to detach", func() bool { return e.srv.Detached() == 1 })
 	other := openUI(t, e.mustDial(t, "alice", gossh.PublicKeys(otherKey)))
 	other.waitFor("用户登录")
@@ -259,7 +262,7 @@ func TestShutdownEndsDetachedSessions(t *testing.T) {
 	c, conn := e.dialRaw(t, "alice")
 	u := openUI(t, c)
 	u.waitFor("用户登录")
-	cut(t, conn)
+	cut(conn)
 	waitUntil(t, "the session to detach", func() bool { return e.srv.Detached() == 1 })
 	if err := e.srv.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)
@@ -294,4 +297,33 @@ func writeAuthorizedKeys(t *testing.T, keys map[string]gossh.Signer) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// What a detached session holds, measured: run with
+// go test ./tui/sshserve/ -run '^$' -bench DetachedSession -benchtime 20x
+// Each iteration logs in as demo-unit, opens 继续教育记录申报 with its list,
+// half fills 添加培训记录 and drops the link. The heap grown per session
+// (after GC, jxjy server included) is reported as B/session.
+func BenchmarkDetachedSessionMemory(b *testing.B) {
+	e := start(b, func(c *Config) { c.ResumeWindow = time.Hour; c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil)) })
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range b.N {
+		c, conn := e.dialRaw(b, "user"+strconv.Itoa(i))
+		u := openUI(b, c)
+		openHalfFilledRecord(u)
+		cut(conn)
+		deadline := time.Now().Add(10 * time.Second)
+		for e.srv.Detached() != i+1 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	// Let the dropped connections' goroutines and buffers go.
+	time.Sleep(500 * time.Millisecond)
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/float64(b.N), "B/session")
+	b.ReportMetric(float64(runtime.NumGoroutine()), "goroutines")
 }

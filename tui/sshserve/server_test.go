@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func start(t *testing.T, tweak func(*Config)) *env {
+func start(t testing.TB, tweak func(*Config)) *env {
 	t.Helper()
 	db, err := store.Open(t.Context(), "sqlite:///"+filepath.Join(t.TempDir(), "t.db"), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -95,7 +95,7 @@ func (e *env) dial(user string, auth ...gossh.AuthMethod) (*gossh.Client, error)
 	return c, nil
 }
 
-func (e *env) mustDial(t *testing.T, user string, auth ...gossh.AuthMethod) *gossh.Client {
+func (e *env) mustDial(t testing.TB, user string, auth ...gossh.AuthMethod) *gossh.Client {
 	t.Helper()
 	c, err := e.dial(user, auth...)
 	if err != nil {
@@ -107,7 +107,7 @@ func (e *env) mustDial(t *testing.T, user string, auth ...gossh.AuthMethod) *gos
 
 // ui is one terminal session as the operator's client sees it.
 type ui struct {
-	t    *testing.T
+	t    testing.TB
 	sess *gossh.Session
 	in   io.Writer
 	mu   sync.Mutex
@@ -127,12 +127,12 @@ func (u *ui) text() string {
 	return u.out.String()
 }
 
-func openUI(t *testing.T, c *gossh.Client) *ui {
+func openUI(t testing.TB, c *gossh.Client) *ui {
 	t.Helper()
 	return openUIAt(t, c, 80, 24)
 }
 
-func openUIAt(t *testing.T, c *gossh.Client, width, height int) *ui {
+func openUIAt(t testing.TB, c *gossh.Client, width, height int) *ui {
 	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
