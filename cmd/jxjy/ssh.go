@@ -36,6 +36,7 @@ func runSSH(ctx context.Context, args []string) error {
 	hostKey := fs.String("host-key", filepath.Join(dir, "ssh_host_ed25519_key"), "host key, made on first start")
 	files := fs.String("files", filepath.Join(dir, "ssh-files"), "folder of each SSH user's inbox and outbox")
 	idle := fs.Duration("idle", 15*time.Minute, "end sessions idle this long")
+	keepAlive := fs.Duration("keepalive", 30*time.Second, "ask each terminal's client for a sign of life this often; a link silent for 3 times as long is closed (and its session detached)")
 	resume := fs.Duration("resume-window", 10*time.Minute, "keep a dropped session's UI running this long for its SSH user to resume (0: end it)")
 	maxSessions := fs.Int("max-sessions", 50, "simultaneous terminal sessions")
 	rate := fs.Int("rate", 20, "new connections per minute from one IP address")
@@ -75,6 +76,7 @@ func runSSH(ctx context.Context, args []string) error {
 		AuthorizedKeysFile:   *keys,
 		IdleTimeout:          *idle,
 		ResumeWindow:         *resume,
+		KeepAlive:            *keepAlive,
 		MaxSessions:          *maxSessions,
 		ConnectionsPerMinute: *rate,
 		PublicHost:           *publicHost,

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -326,4 +327,86 @@ func BenchmarkDetachedSessionMemory(b *testing.B) {
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/float64(b.N), "B/session")
 	b.ReportMetric(float64(runtime.NumGoroutine()), "goroutines")
+}
+
+// blackhole forwards a TCP connection until it is told to go silent: then
+// nothing passes either way and nobody is told, as when a county link dies.
+type blackhole struct {
+	addr   string
+	mu     sync.Mutex
+	silent bool
+}
+
+func newBlackhole(t *testing.T, target string) *blackhole {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	bh := &blackhole{addr: l.Addr().String()}
+	go func() {
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				in.Close()
+				continue
+			}
+			t.Cleanup(func() { in.Close(); out.Close() })
+			go bh.pipe(in, out)
+			go bh.pipe(out, in)
+		}
+	}()
+	return bh
+}
+
+func (bh *blackhole) pipe(from, to net.Conn) {
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := from.Read(buf)
+		bh.mu.Lock()
+		silent := bh.silent
+		bh.mu.Unlock()
+		if n > 0 && !silent {
+			if _, err := to.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (bh *blackhole) goSilent() {
+	bh.mu.Lock()
+	bh.silent = true
+	bh.mu.Unlock()
+}
+
+// A link that dies without a reset is noticed by the keepalive, and the
+// session detaches for its user to resume.
+func TestASilentLinkDetachesTheSession(t *testing.T) {
+	e := start(t, func(c *Config) { c.ResumeWindow, c.KeepAlive = time.Minute, 100*time.Millisecond })
+	bh := newBlackhole(t, e.addr)
+	c, err := gossh.Dial("tcp", bh.addr, &gossh.ClientConfig{User: "alice", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	u := openUI(t, c)
+	u.login(store.DemoUnit)
+	u.waitFor("法人单位角色申请")
+	time.Sleep(300 * time.Millisecond) // keepalives answered: still attached
+	if e.srv.Detached() != 0 {
+		t.Fatal("a live link was taken for dead")
+	}
+	bh.goSilent()
+	waitUntil(t, "the silent link to be closed", func() bool { return e.srv.Detached() == 1 })
+	back := openUI(t, e.mustDial(t, "alice"))
+	back.waitFor("法人单位 demo-unit，功能菜单")
 }

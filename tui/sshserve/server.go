@@ -53,6 +53,11 @@ type Config struct {
 	// IdleTimeout ends a session with no keystroke for that long; a
 	// detached session's clock stands still (its resume window runs).
 	IdleTimeout time.Duration
+	// KeepAlive asks a terminal's SSH client for a sign of life that
+	// often, and closes a connection that gives none for three times as
+	// long: a link that died silently (no reset reaches the server) then
+	// detaches its session in minutes, not when TCP gives up. 0: never.
+	KeepAlive time.Duration
 	// ResumeWindow keeps a UI whose connection dropped running, detached,
 	// for that long, for its SSH user to reattach; 0 ends it with the
 	// connection.
@@ -268,6 +273,9 @@ func (s *Server) handle(sess ssh.Session) {
 	keys := readKeys(sess, stop)
 	att := newAttachment(sess)
 	defer close(att.finished)
+	if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok && s.cfg.KeepAlive > 0 {
+		go keepAlive(sess.Context(), conn, s.cfg.KeepAlive, log)
+	}
 	owner := ownerOf(sess)
 
 	var ui *uiSession
@@ -480,6 +488,34 @@ func followWindows(ctx context.Context, windows <-chan ssh.Window, sizes chan sc
 			default:
 			}
 			sizes <- screen.Size{Width: w.Width, Height: w.Height}
+		}
+	}
+}
+
+// keepAlive closes conn once it has answered nothing for three intervals.
+func keepAlive(ctx context.Context, conn gossh.Conn, every time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		replied := make(chan struct{})
+		go func() {
+			// Any answer, even "unknown request", is a sign of life.
+			_, _, _ = conn.SendRequest("keepalive@openssh.com", true, nil)
+			close(replied)
+		}()
+		select {
+		case <-ctx.Done():
+			return
+		case <-replied:
+		case <-time.After(3 * every):
+			log.Warn("ssh connection silent, closing it", "after", (3 * every).String())
+			_ = conn.Close()
+			return
 		}
 	}
 }
