@@ -70,6 +70,21 @@ var (
 	errNoLinks = refusal{"不支持链接", "links are not supported"}
 )
 
+// scpRefusal ends the refusal's line: legacy scp prints the error as wish
+// sends it, and then its own "lost connection".
+type scpRefusal struct{ error }
+
+func (r scpRefusal) Error() string { return r.error.Error() + "\n" }
+func (r scpRefusal) Unwrap() error { return r.error }
+
+func forSCP(err error) error {
+	var r refusal
+	if errors.As(err, &r) {
+		return scpRefusal{err}
+	}
+	return err
+}
+
 // isBox reports whether p (from rel) is the user's folder or one of its
 // two boxes, which stay as they are.
 func isBox(p string) bool { return p == "." || p == common.InboxName || p == common.OutboxName }
@@ -164,11 +179,11 @@ func (scpHandler) Glob(_ ssh.Session, p string) ([]string, error) { return []str
 
 func (h scpHandler) WalkDir(s ssh.Session, p string, _ fs.WalkDirFunc) error {
 	logTransfer(h.log(s), "scp", "download", p, 0, errNoFolders)
-	return errNoFolders
+	return forSCP(errNoFolders)
 }
 
 func (scpHandler) NewDirEntry(ssh.Session, string) (*scp.DirEntry, error) {
-	return nil, errNoFolders
+	return nil, forSCP(errNoFolders)
 }
 
 func (h scpHandler) NewFileEntry(s ssh.Session, p string) (*scp.FileEntry, func() error, error) {
@@ -214,7 +229,7 @@ func (h scpHandler) openDownload(s ssh.Session, p string) (*scp.FileEntry, func(
 
 func (h scpHandler) Mkdir(s ssh.Session, e *scp.DirEntry) error {
 	logTransfer(h.log(s), "scp", "upload", e.Filepath, 0, errNoFolders)
-	return errNoFolders
+	return forSCP(errNoFolders)
 }
 
 // Write stores an uploaded file. The target the client named is a folder
@@ -226,7 +241,7 @@ func (h scpHandler) Write(s ssh.Session, e *scp.FileEntry) (int64, error) {
 		err = fmt.Errorf("received %d of %d bytes", n, e.Size)
 	}
 	logTransfer(h.log(s), "scp", "upload", target, n, err)
-	return n, err
+	return n, forSCP(err)
 }
 
 func (h scpHandler) write(s ssh.Session, e *scp.FileEntry) (string, int64, error) {

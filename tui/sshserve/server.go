@@ -294,7 +294,7 @@ func (s *Server) handle(sess ssh.Session) {
 			ui = nil
 		default:
 			ui.attach(att, size, true)
-			ui.log.Info("ssh session resumed", "remote", sess.RemoteAddr().String(), "width", size.Width, "height", size.Height)
+			ui.log.Info("ssh session resumed", "from", sess.RemoteAddr().String(), "width", size.Width, "height", size.Height)
 		}
 	}
 	if ui == nil {
