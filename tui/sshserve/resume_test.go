@@ -301,8 +301,9 @@ func writeAuthorizedKeys(t *testing.T, keys map[string]gossh.Signer) string {
 }
 
 // What a detached session holds, measured: run with
-// go test ./tui/sshserve/ -run '^$' -bench DetachedSession -benchtime 20x
-// Each iteration logs in as demo-unit, opens 继续教育记录申报 with its list,
+// go test ./tui/sshserve/ -run '^$' -bench DetachedSession -benchtime 9x
+// (at most 9: demo-unit may log in 10 times a minute). Each iteration
+// logs in as demo-unit, opens 继续教育记录申报 with its list,
 // half fills 添加培训记录 and drops the link. The heap grown per session
 // (after GC, jxjy server included) is reported as B/session.
 func BenchmarkDetachedSessionMemory(b *testing.B) {
