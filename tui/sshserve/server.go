@@ -472,26 +472,6 @@ func asciiFor(env []string, def bool) bool {
 	return def
 }
 
-// followWindows passes the client's window changes on; a size not yet
-// read is replaced by the newer one.
-func followWindows(ctx context.Context, windows <-chan ssh.Window, sizes chan screen.Size) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case w, ok := <-windows:
-			if !ok {
-				return
-			}
-			select {
-			case <-sizes:
-			default:
-			}
-			sizes <- screen.Size{Width: w.Width, Height: w.Height}
-		}
-	}
-}
-
 // keepAlive closes conn once it has answered nothing for three intervals.
 func keepAlive(ctx context.Context, conn gossh.Conn, every time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(every)
