@@ -479,3 +479,20 @@ func TestKeystrokesAreCheap(t *testing.T) {
 		t.Errorf("idle screen sent %d bytes in a second", n)
 	}
 }
+
+// SSH users see the public host in the title bar, or nothing; never the
+// jxjy server's own (loopback) URL.
+func TestTitleBarShowsThePublicHostOnly(t *testing.T) {
+	for _, public := range []string{"", "jxjy.example:2222"} {
+		e := start(t, func(c *Config) { c.PublicHost = public })
+		u := openUI(t, e.mustDial(t, "alice"))
+		u.waitFor("用户登录")
+		time.Sleep(200 * time.Millisecond)
+		if strings.Contains(u.text(), e.jx.URL) || strings.Contains(u.text(), "http://") {
+			t.Fatalf("the server URL %s is shown to SSH users", e.jx.URL)
+		}
+		if public != "" {
+			u.waitFor(public)
+		}
+	}
+}
