@@ -25,7 +25,7 @@ type CreateAuthority struct {
 	c       *common.Common
 	id      common.ScreenID
 	form    *form.Form
-	regions *form.Picker
+	regions *common.RegionPicker
 	ref     domain.Reference
 	outcome outcome
 
@@ -42,8 +42,9 @@ func NewCreateAuthority(c *common.Common) common.Component {
 	m := &CreateAuthority{
 		c:       c,
 		id:      c.NewID(),
-		regions: form.NewPicker(c.Styles, km, 5, "地区加载中"+c.Styles.Ellipsis),
+		regions: common.NewRegionPicker(c, 5),
 	}
+	m.regions.SetNote(authorityNote)
 	m.form = form.New(c.Styles, km, 24,
 		form.Field{Key: fieldUsername, Label: "用户名", Control: form.NewText(km, false, 32), Check: func(_ *form.Form, v string) string {
 			return domain.CheckUsername(strings.TrimSpace(v))
@@ -92,6 +93,10 @@ func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 			m.referenceDone(v.ref, msg.Err)
 		case accountCreated:
 			m.createDone(v.user, msg.Err)
+			if msg.Err == nil {
+				// A county's first account has just set up its authority.
+				return m.loadReference()
+			}
 		}
 	}
 	return nil
@@ -107,22 +112,29 @@ func (m *CreateAuthority) referenceDone(ref domain.Reference, err error) {
 	if !m.outcome.busy {
 		m.outcome.failure = ""
 	}
-	opts := make([]form.Option, 0, len(ref.Regions))
-	for _, r := range ref.Regions {
-		opts = append(opts, form.Option{Value: r.Code, Label: r.Name + " " + r.Code})
-	}
-	m.regions.SetOptions(opts)
+	m.regions.SetReference(ref, 1)
 }
 
-// authorityName is the name of the authority of region code, if the
-// reference data has one.
-func (m *CreateAuthority) authorityName(code string) string {
-	for _, a := range m.ref.Authorities {
+// authorityOf is the authority of region code, if it has one yet.
+func authorityOf(ref domain.Reference, code string) (domain.Authority, bool) {
+	for _, a := range ref.Authorities {
 		if a.RegionCode == code {
-			return a.Name
+			return a, true
 		}
 	}
-	return ""
+	return domain.Authority{}, false
+}
+
+// authorityNote tells whether the account joins the region's authority or
+// the first account creates it (a county's, typically).
+func authorityNote(ref domain.Reference, code string) string {
+	if code == "" {
+		return ""
+	}
+	if a, ok := authorityOf(ref, code); ok {
+		return "账号属于：" + a.Name
+	}
+	return "该地区尚无主管部门，创建账号时一并设立，本地区单位改由其主管"
 }
 
 func (m *CreateAuthority) submit() tea.Cmd {
@@ -134,7 +146,6 @@ func (m *CreateAuthority) submit() tea.Cmd {
 		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
 		Password:           m.form.Value(fieldPassword),
 		Role:               domain.RoleAuthority,
-		DisplayName:        m.authorityName(m.form.Value(fieldRegion)),
 		RegionCode:         m.form.Value(fieldRegion),
 		MustChangePassword: true,
 	}
@@ -150,12 +161,8 @@ func (m *CreateAuthority) createDone(u domain.User, err error) {
 		m.outcome.fail(m.form, err)
 		return
 	}
-	org := u.DisplayName
-	if org == "" {
-		org = m.authorityName(u.RegionCode)
-	}
 	m.outcome = outcome{success: "已创建主管部门账号：" + u.Username +
-		"\n所属：" + org + "（" + u.RegionCode + "）" +
+		"\n所属：" + u.DisplayName + "（" + u.RegionCode + "）" +
 		"\n该账号首次登录时须修改密码。"}
 	m.form.Clear(fieldUsername)
 	m.form.Clear(fieldPassword)
