@@ -168,23 +168,31 @@ func TestCountyAuthorityScoping(t *testing.T) {
 	})
 }
 
-// An older database (the 33 regions of earlier releases, district
-// authorities of Guangzhou) gains the new county codes at the next start;
-// its units keep their regions and authorities.
+// An older database (the 33 regions of earlier releases, an authority
+// seeded for each Guangzhou district) gains the new county codes at the
+// next start; its units keep their regions and authorities, and migration
+// 25 drops the district authorities nobody refers to.
 func TestOlderDatabaseGainsTheCounties(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		seeded(t, db)
 		ctx := t.Context()
-		if err := db.Exec(ctx, `DELETE FROM regions WHERE level = 3 AND parent_code <> '440100'`); err != nil {
-			t.Fatal(err)
+		for _, q := range []string{
+			`DELETE FROM regions WHERE level = 3 AND parent_code <> '440100'`,
+			`INSERT INTO authorities (name, region_code, level) VALUES ('广州市天河区人力资源和社会保障局', '440106', 3)`,
+			`INSERT INTO authorities (name, region_code, level) VALUES ('广州市海珠区人力资源和社会保障局', '440105', 3)`,
+			`UPDATE units SET authority_id = (SELECT id FROM authorities WHERE region_code = '440106')
+				WHERE name = '广州市天河区示范科技有限公司'`,
+			`DELETE FROM goose_db_version WHERE version_id = 25`,
+		} {
+			if err := db.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if err := db.Exec(ctx, `INSERT INTO authorities (name, region_code, level) VALUES ('广州市天河区人力资源和社会保障局', '440106', 3)`); err != nil {
-			t.Fatal(err)
-		}
-		before := count(t, db, `SELECT COUNT(*) FROM units u JOIN authorities a ON a.id = u.authority_id
-			WHERE u.region_code = '440106' AND a.region_code = '440100'`)
+		units := `SELECT COUNT(*) FROM units u JOIN authorities a ON a.id = u.authority_id
+			WHERE u.region_code = '440105' AND a.region_code = '440100'`
+		before := count(t, db, units)
 		if n := count(t, db, `SELECT COUNT(*) FROM regions`); n != 33 || before == 0 {
-			t.Fatalf("%d regions, %d 天河 units under the city", n, before)
+			t.Fatalf("%d regions, %d 海珠 units under the city", n, before)
 		}
 		if err := db.Prepare(ctx); err != nil {
 			t.Fatal(err)
@@ -192,12 +200,15 @@ func TestOlderDatabaseGainsTheCounties(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM regions`); n != 144 {
 			t.Errorf("%d regions after the start, want 144", n)
 		}
-		if n := count(t, db, `SELECT COUNT(*) FROM units u JOIN authorities a ON a.id = u.authority_id
-			WHERE u.region_code = '440106' AND a.region_code = '440100'`); n != before {
-			t.Errorf("%d 天河 units under the city, was %d", n, before)
+		if n := count(t, db, units); n != before {
+			t.Errorf("%d 海珠 units under the city, was %d", n, before)
 		}
-		if n := count(t, db, `SELECT COUNT(*) FROM authorities WHERE region_code = '440106'`); n != 1 {
-			t.Errorf("the 天河 authority is gone")
+		if n := count(t, db, `SELECT COUNT(*) FROM units u JOIN authorities a ON a.id = u.authority_id
+			WHERE u.name = '广州市天河区示范科技有限公司' AND a.region_code = '440106'`); n != 1 {
+			t.Errorf("the unit under the 天河 authority lost it")
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM authorities WHERE region_code = '440105'`); n != 0 {
+			t.Errorf("the unstaffed 海珠 authority is still there")
 		}
 	})
 }
