@@ -212,3 +212,42 @@ func TestOlderDatabaseGainsTheCounties(t *testing.T) {
 		}
 	})
 }
+
+// 专业课计划审核 through a county: demo-unit's (天河区) plan is in the
+// 天河区 authority's queue, which approves it; the city still sees it, the
+// 海珠区 authority never does.
+func TestCountyAuthorityReviewsPlans(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newPlanEnv(t, db)
+		admin := store.NewAdminService(db)
+		for user, region := range map[string]string{"th-hr": "440106", "hz-hr": "440105"} {
+			if _, err := admin.CreateAccount(system(t), domain.NewAccount{Username: user, Password: "Start2026a",
+				Role: domain.RoleAuthority, RegionCode: region}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tianhe := as(t, e.auth, login(t, e.auth, "th-hr", "Start2026a"))
+		haizhu := as(t, e.auth, login(t, e.auth, "hz-hr", "Start2026a"))
+		plan, _ := e.draftPlan(t, 30)
+		plan, err := e.plans.SubmitPlan(e.unit, plan.ID, domain.PlanSubmit{Version: plan.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q, err := e.plans.ListPlanReviews(tianhe, domain.PlanFilter{Status: domain.PlanSubmitted}); err != nil || !hasPlan(q.Items, plan.ID) {
+			t.Fatalf("天河区 queue: %+v %v", q, err)
+		}
+		if q, err := e.plans.ListPlanReviews(haizhu, domain.PlanFilter{}); err != nil || hasPlan(q.Items, plan.ID) {
+			t.Fatalf("海珠区 queue: %+v %v", q, err)
+		}
+		_, err = e.plans.ReviewPlan(haizhu, plan.ID, domain.PlanReview{Action: domain.PlanApprove, Version: plan.Version})
+		wantCode(t, err, domain.CodeNotFound)
+		if plan, err = e.plans.ReviewPlan(tianhe, plan.ID, domain.PlanReview{Action: domain.PlanApprove, Version: plan.Version}); err != nil {
+			t.Fatalf("天河区 approves: %v", err)
+		}
+		for who, ctx := range map[string]context.Context{"广州市": e.city, "广东省": e.province} {
+			if d, err := e.plans.GetPlan(ctx, plan.ID); err != nil || d.Status != domain.PlanApproved {
+				t.Errorf("%s after 天河区 approved: %+v %v", who, d.Plan, err)
+			}
+		}
+	})
+}
