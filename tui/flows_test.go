@@ -467,6 +467,15 @@ func TestAdminCreatesAuthorityAccount(t *testing.T) {
 	d.press(tea.KeyDown)
 	d.mustSee("该地区尚无主管部门，创建账号时一并设立")
 	d.press(tea.KeyEnter)
+	d.mustSee("将设立广州市天河区人力资源和社会保障局", "确定创建吗？(y/n)")
+	d.press(tea.KeyRunes) // any other key waits for the answer
+	d.typeText("n")
+	d.mustNotSee("确定创建吗")
+	if len(d.admin.created) != 1 {
+		t.Fatalf("created on n: %+v", d.admin.created)
+	}
+	d.press(tea.KeyEnter)
+	d.typeText("y")
 	if got := d.admin.created[1].RegionCode; got != "440106" {
 		t.Fatalf("region = %s, want 440106", got)
 	}

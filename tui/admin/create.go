@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
@@ -28,6 +29,7 @@ type CreateAuthority struct {
 	regions *common.RegionPicker
 	ref     domain.Reference
 	outcome outcome
+	confirm string // the question before setting up a county's authority
 
 	width, height int
 }
@@ -78,6 +80,9 @@ func (m *CreateAuthority) loadReference() tea.Cmd {
 func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if m.confirm != "" {
+			return m.answer(msg)
+		}
 		if key.Matches(msg, m.c.Keys.Reload) {
 			return m.loadReference()
 		}
@@ -137,10 +142,33 @@ func authorityNote(ref domain.Reference, code string) string {
 	return "该地区尚无主管部门，创建账号时一并设立，本地区单位改由其主管"
 }
 
+// submit checks the form; a region without an authority asks first, since
+// the account sets one up and hands it the region's units for good.
 func (m *CreateAuthority) submit() tea.Cmd {
 	if m.outcome.busy || !m.form.Validate() {
 		return nil
 	}
+	code := m.form.Value(fieldRegion)
+	if _, ok := authorityOf(m.ref, code); !ok {
+		m.confirm = "将设立" + common.RegionLabel(m.ref, code) + "人力资源和社会保障局，本地区单位改由其主管。确定创建吗？(y/n)"
+		return nil
+	}
+	return m.create()
+}
+
+// answer takes the operator's y or n to the confirmation; other keys wait.
+func (m *CreateAuthority) answer(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.c.Keys.Yes):
+		m.confirm = ""
+		return m.create()
+	case key.Matches(k, m.c.Keys.No):
+		m.confirm = ""
+	}
+	return nil
+}
+
+func (m *CreateAuthority) create() tea.Cmd {
 	m.outcome.start()
 	acc := domain.NewAccount{
 		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
@@ -180,6 +208,9 @@ func (m *CreateAuthority) Typing() bool { return true }
 
 // View is the form and the outcome line.
 func (m *CreateAuthority) View() string {
+	if m.confirm != "" {
+		return m.form.View() + "\n\n" + m.c.Styles.Notice.Render(lipgloss.NewStyle().Width(m.width).Render(m.confirm))
+	}
 	return m.form.View() + "\n\n" + m.outcome.view(m.c, m.width)
 }
 
