@@ -119,8 +119,7 @@ func fillApplication(d *driver) {
 	d.typeText("企业")
 	d.press(tea.KeyTab)
 	d.typeText("越秀")
-	d.press(tea.KeyTab)
-	d.typeText("广州市人")
+	d.mustSee("主管部门：广州市人力资源和社会保障") // the competent one, not picked (wrapped at 80 columns)
 	for _, v := range []string{"赵立新", "孙小梅", "020-83334567"} {
 		d.press(tea.KeyTab)
 		d.field(v)

@@ -445,12 +445,13 @@ func TestAdminCreatesAuthorityAccount(t *testing.T) {
 	d.press(tea.KeyEnter)
 	d.typeText("Init2026a")
 	d.press(tea.KeyEnter)
-	d.mustSee("广东省 440000", "天河区 440106")
+	d.mustSee("广东省 440000", "广州市天河区 440106")
 	d.typeText("深圳")
-	d.mustNotSee("天河区 440106")
+	d.mustNotSee("广州市天河区 440106")
+	d.mustSee("账号属于：深圳市人力资源和社会保障局")
 	d.press(tea.KeyEnter)
 	want := domain.NewAccount{Username: "sz-hr", Password: "Init2026a", Role: domain.RoleAuthority,
-		DisplayName: "深圳市人力资源和社会保障局", RegionCode: "440300", MustChangePassword: true}
+		RegionCode: "440300", MustChangePassword: true}
 	if len(d.admin.created) != 1 || d.admin.created[0] != want {
 		t.Fatalf("created = %+v", d.admin.created)
 	}
@@ -463,10 +464,22 @@ func TestAdminCreatesAuthorityAccount(t *testing.T) {
 	d.press(tea.KeyEnter)
 	d.press(tea.KeyCtrlU)
 	d.typeText("4401")
-	d.press(tea.KeyDown, tea.KeyEnter)
+	d.press(tea.KeyDown)
+	d.mustSee("该地区尚无主管部门，创建账号时一并设立")
+	d.press(tea.KeyEnter)
+	d.mustSee("将设立广州市天河区人力资源和社会保障局", "确定创建吗？(y/n)")
+	d.press(tea.KeyRunes) // any other key waits for the answer
+	d.typeText("n")
+	d.mustNotSee("确定创建吗")
+	if len(d.admin.created) != 1 {
+		t.Fatalf("created on n: %+v", d.admin.created)
+	}
+	d.press(tea.KeyEnter)
+	d.typeText("y")
 	if got := d.admin.created[1].RegionCode; got != "440106" {
 		t.Fatalf("region = %s, want 440106", got)
 	}
+	d.mustSee("所属：新设主管部门（440106）")
 }
 
 func TestLateModuleAnswerIsIgnored(t *testing.T) {

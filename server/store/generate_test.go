@@ -71,8 +71,14 @@ func TestGenerateTinyProvince(t *testing.T) {
 		if got := schemaOf(t, db); got != schema {
 			t.Errorf("schema after generate differs:\n%s\nwas\n%s", got, schema)
 		}
-		if n := count(t, db, `SELECT COUNT(DISTINCT region_code) FROM units WHERE id IN (`+genUnits+`)`); n != 21 {
+		// 26 units: one in each city's first county, then five in second
+		// counties (the big unit is in 广州市 itself).
+		if n := count(t, db, `SELECT COUNT(DISTINCT SUBSTR(region_code, 1, 4)) FROM units WHERE id IN (`+genUnits+`)`); n != 21 {
 			t.Errorf("units in %d cities, want 21", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM units u JOIN regions r ON r.code = u.region_code
+			WHERE r.level = 3 AND u.id IN (`+genUnits+`)`); n != 23 {
+			t.Errorf("%d units in counties, want 23 (all but 东莞's, 中山's and the big one)", n)
 		}
 		if n := count(t, db, `SELECT COUNT(*) FROM units WHERE status = 'approved' AND authority_id IS NOT NULL AND id IN (`+genUnits+`)`); n != 26 {
 			t.Errorf("%d approved units under an authority, want 26", n)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
@@ -25,9 +26,10 @@ type CreateAuthority struct {
 	c       *common.Common
 	id      common.ScreenID
 	form    *form.Form
-	regions *form.Picker
+	regions *common.RegionPicker
 	ref     domain.Reference
 	outcome outcome
+	confirm string // the question before setting up a county's authority
 
 	width, height int
 }
@@ -42,8 +44,9 @@ func NewCreateAuthority(c *common.Common) common.Component {
 	m := &CreateAuthority{
 		c:       c,
 		id:      c.NewID(),
-		regions: form.NewPicker(c.Styles, km, 5, "地区加载中"+c.Styles.Ellipsis),
+		regions: common.NewRegionPicker(c, 5),
 	}
+	m.regions.SetNote(authorityNote)
 	m.form = form.New(c.Styles, km, 24,
 		form.Field{Key: fieldUsername, Label: "用户名", Control: form.NewText(km, false, 32), Check: func(_ *form.Form, v string) string {
 			return domain.CheckUsername(strings.TrimSpace(v))
@@ -77,6 +80,9 @@ func (m *CreateAuthority) loadReference() tea.Cmd {
 func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if m.confirm != "" {
+			return m.answer(msg)
+		}
 		if key.Matches(msg, m.c.Keys.Reload) {
 			return m.loadReference()
 		}
@@ -92,6 +98,10 @@ func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 			m.referenceDone(v.ref, msg.Err)
 		case accountCreated:
 			m.createDone(v.user, msg.Err)
+			if msg.Err == nil {
+				// A county's first account has just set up its authority.
+				return m.loadReference()
+			}
 		}
 	}
 	return nil
@@ -107,34 +117,63 @@ func (m *CreateAuthority) referenceDone(ref domain.Reference, err error) {
 	if !m.outcome.busy {
 		m.outcome.failure = ""
 	}
-	opts := make([]form.Option, 0, len(ref.Regions))
-	for _, r := range ref.Regions {
-		opts = append(opts, form.Option{Value: r.Code, Label: r.Name + " " + r.Code})
-	}
-	m.regions.SetOptions(opts)
+	m.regions.SetReference(ref, 1)
 }
 
-// authorityName is the name of the authority of region code, if the
-// reference data has one.
-func (m *CreateAuthority) authorityName(code string) string {
-	for _, a := range m.ref.Authorities {
+// authorityOf is the authority of region code, if it has one yet.
+func authorityOf(ref domain.Reference, code string) (domain.Authority, bool) {
+	for _, a := range ref.Authorities {
 		if a.RegionCode == code {
-			return a.Name
+			return a, true
 		}
 	}
-	return ""
+	return domain.Authority{}, false
 }
 
+// authorityNote tells whether the account joins the region's authority or
+// the first account creates it (a county's, typically).
+func authorityNote(ref domain.Reference, code string) string {
+	if code == "" {
+		return ""
+	}
+	if a, ok := authorityOf(ref, code); ok {
+		return "账号属于：" + a.Name
+	}
+	return "该地区尚无主管部门，创建账号时一并设立，本地区单位改由其主管"
+}
+
+// submit checks the form; a region without an authority asks first, since
+// the account sets one up and hands it the region's units for good.
 func (m *CreateAuthority) submit() tea.Cmd {
 	if m.outcome.busy || !m.form.Validate() {
 		return nil
 	}
+	code := m.form.Value(fieldRegion)
+	if _, ok := authorityOf(m.ref, code); !ok {
+		m.confirm = "将设立" + common.RegionLabel(m.ref, code) + "人力资源和社会保障局，本地区单位改由其主管。确定创建吗？(y/n)"
+		return nil
+	}
+	return m.create()
+}
+
+// answer takes the operator's y or n to the confirmation; other keys wait.
+func (m *CreateAuthority) answer(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.c.Keys.Yes):
+		m.confirm = ""
+		return m.create()
+	case key.Matches(k, m.c.Keys.No):
+		m.confirm = ""
+	}
+	return nil
+}
+
+func (m *CreateAuthority) create() tea.Cmd {
 	m.outcome.start()
 	acc := domain.NewAccount{
 		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
 		Password:           m.form.Value(fieldPassword),
 		Role:               domain.RoleAuthority,
-		DisplayName:        m.authorityName(m.form.Value(fieldRegion)),
 		RegionCode:         m.form.Value(fieldRegion),
 		MustChangePassword: true,
 	}
@@ -150,12 +189,8 @@ func (m *CreateAuthority) createDone(u domain.User, err error) {
 		m.outcome.fail(m.form, err)
 		return
 	}
-	org := u.DisplayName
-	if org == "" {
-		org = m.authorityName(u.RegionCode)
-	}
 	m.outcome = outcome{success: "已创建主管部门账号：" + u.Username +
-		"\n所属：" + org + "（" + u.RegionCode + "）" +
+		"\n所属：" + u.DisplayName + "（" + u.RegionCode + "）" +
 		"\n该账号首次登录时须修改密码。"}
 	m.form.Clear(fieldUsername)
 	m.form.Clear(fieldPassword)
@@ -173,6 +208,9 @@ func (m *CreateAuthority) Typing() bool { return true }
 
 // View is the form and the outcome line.
 func (m *CreateAuthority) View() string {
+	if m.confirm != "" {
+		return m.form.View() + "\n\n" + m.c.Styles.Notice.Render(lipgloss.NewStyle().Width(m.width).Render(m.confirm))
+	}
 	return m.form.View() + "\n\n" + m.outcome.view(m.c, m.width)
 }
 
