@@ -12,24 +12,11 @@ import (
 	"time"
 
 	"jxjy/server"
-	"jxjy/server/certpdf"
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
 	"jxjy/server/store/storetest"
 )
-
-// needFont skips a test that prints when no CJK font is installed, except
-// in CI, whose .ci/run installs one.
-func needFont(t *testing.T) {
-	t.Helper()
-	if err := certpdf.New("").Ready(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI lacks the CJK font: %v", err)
-		}
-		t.Skipf("no CJK font installed, certificates cannot be printed here: %v", err)
-	}
-}
 
 // pdfText extracts a PDF's text with pdftotext (poppler-utils).
 func pdfText(t *testing.T, pdf []byte) string {
@@ -70,7 +57,6 @@ func certRow(t *testing.T, env *servertest.Env, unit, name string) domain.Certif
 // Every certificate route admits its roles only; requirements are edited
 // by the province authority and administrators.
 func TestCertificateRoutesByRole(t *testing.T) {
-	needFont(t)
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
 		toks := demoTokens(t, env)
@@ -147,7 +133,6 @@ func TestCertificateRoutesByRole(t *testing.T) {
 
 // Another unit gets not_found for demo-unit's persons and certificates.
 func TestCertificateTenancy(t *testing.T) {
-	needFont(t)
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
 		unit := token(t, env, store.DemoUnit)
@@ -185,7 +170,6 @@ func TestCertificateTenancy(t *testing.T) {
 // 打印 writes a PDF whose Chinese text extracts; 重新生成 voids the old
 // number, which the check then reports, while the new one verifies.
 func TestPrintRegenerateAndVerifyOverHTTP(t *testing.T) {
-	needFont(t)
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
 		unit := token(t, env, store.DemoUnit)

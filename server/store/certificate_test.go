@@ -32,6 +32,14 @@ func (f *fakeRenderer) Ready() error {
 	return f.err
 }
 
+// CheckText refuses a name holding 𠮷, as certpdf's standard font does.
+func (f *fakeRenderer) CheckText(label, s string) error {
+	if strings.ContainsRune(s, '𠮷') {
+		return domain.Errorf(domain.CodeInvalid, "%s“%s”中的“𠮷”无法印在证书上", label, s)
+	}
+	return nil
+}
+
 func (f *fakeRenderer) Render(certs []domain.Certificate) ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
