@@ -38,21 +38,18 @@ func (v verifyView) Valid() bool { return v.Result.Status == domain.CertificateV
 func (a *API) verifyPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	v := verifyView{Number: q.Get("n"), Code: q.Get("c")}
+	status := http.StatusOK
 	if v.Number != "" || v.Code != "" {
 		res, err := a.cfg.Certificates.Verify(r.Context(), domain.VerifyRequest{Number: v.Number, Code: v.Code})
 		var de *domain.Error
 		switch {
 		case err == nil:
 			v.Result = &res
-		case errors.As(err, &de) && de.Code != domain.CodeInternal && de.Code != domain.CodeUnavailable:
-			v.Error, v.FieldErrors = de.Message, de.Fields
+		case errors.As(err, &de) && (de.Code == domain.CodeInvalid || de.Code == domain.CodeNotFound):
+			v.Error, v.FieldErrors, status = de.Message, de.Fields, de.Code.HTTPStatus()
 		default:
 			return err
 		}
-	}
-	status := http.StatusOK
-	if v.Error != "" && v.FieldErrors == nil {
-		status = http.StatusNotFound
 	}
 	writePage(w, status, v)
 	return nil
