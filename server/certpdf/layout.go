@@ -199,7 +199,7 @@ func (w *writer) seal() {
 	c.circle(cx, cy, r)
 	c.dash(false)
 	c.textColor(190, 120, 120)
-	w.text(8, cx-r, cy+r-7, 2*r, "（发证机关盖章处）", 'C')
+	w.text(8, cx-r, cy+r-5.5, 2*r, "（发证机关盖章处）", 'C')
 	c.textColor(0, 0, 0)
 }
 
@@ -212,14 +212,15 @@ func (w *writer) footer(p certPage, publicURL string) {
 	c.lineWidth(0.2)
 	c.line(textX, top-3, textX+textW, top-3)
 	x, width := textX, textW
-	how := "凭证书编号和验证码可向发证机关核验本证书真伪。"
+	how := tokens(breakable("凭"), kept("证书编号"), breakable("和"), kept("验证码"), breakable("可向发证机关核验本证书真伪。"))
 	if p.qr != nil {
 		qrCode(c, textX, top+1, qrSize, p.qr)
 		x, width = textX+qrSize+5, textW-qrSize-5
-		how = "用手机扫描左侧二维码，或在浏览器打开 " + strings.TrimRight(publicURL, "/") + "/verify 输入证书编号和验证码，即可核验本证书真伪及是否已作废。"
+		how = tokens(breakable("用手机扫描左侧二维码，或在浏览器打开 "), kept(strings.TrimRight(publicURL, "/")+"/verify"),
+			breakable(" 输入"), kept("证书编号"), breakable("和"), kept("验证码"), breakable("，即可核验本证书真伪及是否已作废。"))
 	}
 	w.text(11, x, top+1, width, "证书编号："+p.Number+"　验证码："+p.VerificationCode, 'L')
-	y := w.paragraph(9, x, top+8, width, 4.6, breakable(how))
+	y := w.paragraph(9, x, top+8, width, 4.6, how)
 	w.paragraph(9, x, y, width, 4.6, tokens(breakable("本证书为"), kept(fmt.Sprintf("%d年度", p.Year)), breakable("继续教育学时证明，涂改无效。")))
 }
 
