@@ -489,6 +489,35 @@ func TestPrintNeedsARendererBeforeANumberIsDrawn(t *testing.T) {
 	})
 }
 
+// A name the certificate font cannot show is refused at 打印, naming the
+// character, before a number is drawn; a batch lists the person as refused.
+func TestPrintRefusesAnUnprintableNameBeforeANumberIsDrawn(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newCertWorld(t, db)
+		rare := w.addPerson(t, w.unitID, "吉𠮷")
+		plain := w.addPerson(t, w.unitID, "吉祥")
+		w.qualify(t, rare, w.unitID, w.year)
+		w.qualify(t, plain, w.unitID, w.year)
+		before := count(t, db, `SELECT COALESCE(SUM(last_seq), 0) FROM certificate_counters`)
+		_, err := w.certs.Print(w.unit, domain.PrintRequest{PersonID: rare, Year: w.year})
+		wantCode(t, err, domain.CodeInvalid)
+		if !strings.Contains(err.Error(), "𠮷") {
+			t.Fatalf("message does not name the character: %v", err)
+		}
+		if after := count(t, db, `SELECT COALESCE(SUM(last_seq), 0) FROM certificate_counters`); after != before {
+			t.Fatalf("a number was drawn for an unprintable name: %d → %d", before, after)
+		}
+		res, err := w.certs.PrintBatch(w.unit, domain.BatchPrintRequest{Year: w.year, PersonIDs: []int64{rare, plain}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Issued) != 1 || res.Issued[0].PersonID != plain || len(res.Refused) != 1 ||
+			res.Refused[0].PersonID != rare || res.Refused[0].Name != "吉𠮷" || !strings.Contains(res.Refused[0].Message, "𠮷") {
+			t.Fatalf("batch: %+v", res)
+		}
+	})
+}
+
 func TestBatchPrintIssuesTheQualifiedAndNamesTheRest(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		w := newCertWorld(t, db)
