@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,17 +198,16 @@ func scanQR(t *testing.T, pdf []byte) string {
 	return res.GetText()
 }
 
-// browse loads url in headless Chromium and returns the DOM it built.
-func browse(t *testing.T, url string) string {
+// browse loads url in headless Chromium (tool) and returns the DOM it built.
+func browse(t *testing.T, tool, url string) string {
 	t.Helper()
-	tool := need(t, "chromium", "chromium", "chromium-browser", "google-chrome")
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, tool, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 		"--no-first-run", "--user-data-dir="+t.TempDir(), "--dump-dom", url)
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("chromium: %v", err)
+		t.Errorf("chromium %s: %v", url, err) // not Fatal: browse runs in goroutines
 	}
 	return string(out)
 }
@@ -226,20 +226,29 @@ func TestQRCodeOpensTheVerifyPageInChromium(t *testing.T) {
 		if pdf.status != 200 {
 			t.Fatalf("pdf: %d %s", pdf.status, pdf.body)
 		}
+		chromium := need(t, "chromium", "chromium", "chromium-browser", "google-chrome")
 		scanned := scanQR(t, pdf.body)
 		want := env.URL + "/verify?" + url.Values{"n": {fresh.Number}, "c": {fresh.VerificationCode}}.Encode()
 		if scanned != want {
 			t.Fatalf("QR code says %q, want %q", scanned, want)
 		}
-		dom := browse(t, scanned)
-		if m := statusInDOM.FindStringSubmatch(dom); m == nil || m[1] != "有效" || !strings.Contains(dom, "李晓红") {
-			t.Fatalf("valid certificate in Chromium:\n%s", dom)
+		// The voided one as the page's form submits it (GET, fields n and
+		// c). Both browsers run at once: each takes seconds to start.
+		voidedURL := env.URL + "/verify?" + url.Values{"n": {old.Number}, "c": {old.VerificationCode}}.Encode()
+		doms := make([]string, 2)
+		var wg sync.WaitGroup
+		for i, u := range []string{scanned, voidedURL} {
+			wg.Go(func() { doms[i] = browse(t, chromium, u) })
 		}
-		// The form as a browser submits it (GET, fields n and c) for the
-		// voided number.
-		dom = browse(t, env.URL+"/verify?"+url.Values{"n": {old.Number}, "c": {old.VerificationCode}}.Encode())
-		if m := statusInDOM.FindStringSubmatch(dom); m == nil || m[1] != "已作废" || !strings.Contains(dom, fresh.Number) {
-			t.Fatalf("voided certificate in Chromium:\n%s", dom)
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		if m := statusInDOM.FindStringSubmatch(doms[0]); m == nil || m[1] != "有效" || !strings.Contains(doms[0], "李晓红") {
+			t.Fatalf("valid certificate in Chromium:\n%s", doms[0])
+		}
+		if m := statusInDOM.FindStringSubmatch(doms[1]); m == nil || m[1] != "已作废" || !strings.Contains(doms[1], fresh.Number) {
+			t.Fatalf("voided certificate in Chromium:\n%s", doms[1])
 		}
 	})
 }
