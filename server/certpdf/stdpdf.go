@@ -47,7 +47,7 @@ func pt(mm float64) float64  { return mm * k }
 func yPt(mm float64) float64 { return (pageH - mm) * k }
 
 func rgb(v [3]int) string {
-	return fmt.Sprintf("%.3f %.3f %.3f", float64(v[0])/255, float64(v[1])/255, float64(v[2])/255)
+	return fmt.Sprintf("%.3g %.3g %.3g", float64(v[0])/255, float64(v[1])/255, float64(v[2])/255)
 }
 
 func (c *stdCanvas) drawColor(r, g, b int) { c.stroke = [3]int{r, g, b} }
@@ -64,8 +64,9 @@ func (c *stdCanvas) dash(on bool) {
 }
 
 func (c *stdCanvas) rect(x, y, w, h float64, style string) {
+	colors := map[string]string{"D": rgb(c.stroke) + " RG", "F": rgb(c.fill) + " rg", "FD": rgb(c.stroke) + " RG " + rgb(c.fill) + " rg"}[style]
 	paint := map[string]string{"D": "S", "F": "f", "FD": "B"}[style]
-	c.op("%s RG %s rg %.2f %.2f %.2f %.2f re %s", rgb(c.stroke), rgb(c.fill), pt(x), yPt(y+h), pt(w), pt(h), paint)
+	c.op("%s %.2f %.2f %.2f %.2f re %s", colors, pt(x), yPt(y+h), pt(w), pt(h), paint)
 }
 
 func (c *stdCanvas) line(x1, y1, x2, y2 float64) {
