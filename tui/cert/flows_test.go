@@ -239,6 +239,34 @@ func TestVerificationFromTheLoginScreen(t *testing.T) {
 		d.Press(tea.KeyEnter)
 		d.MustSee("证书状态：有效", "陈志明（440106********2517）", strconv.Itoa(c.Year)+"年度", "广州市人力资源和社会保障局")
 		d.Fits("verified")
+		// 王建华's first number was voided by a regeneration: the answer
+		// names the number that replaced it.
+		unit := tuitest.APIAs(t, env, store.DemoUnit)
+		list, err := unit.ListCertificates(t.Context(), domain.CertificateQuery{Year: lastYear(), Name: "王建华"})
+		if err != nil || len(list.Rows.Items) != 1 {
+			t.Fatalf("list: %+v %v", list, err)
+		}
+		hist, err := unit.CertificateHistory(t.Context(), domain.CertificateHistoryRequest{PersonID: list.Rows.Items[0].PersonID, Year: lastYear()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var voided, current domain.Certificate
+		for _, h := range hist {
+			if h.Status == domain.CertificateVoided {
+				voided = h
+			} else {
+				current = h
+			}
+		}
+		d.Press(tea.KeyCtrlU)
+		d.Press(tea.KeyShiftTab)
+		d.Press(tea.KeyCtrlU)
+		d.Type(voided.Number)
+		d.Press(tea.KeyEnter)
+		d.Type(voided.VerificationCode)
+		d.Press(tea.KeyEnter)
+		d.MustSee("证书状态：已作废", "现行证书："+current.Number)
+		d.Fits("voided")
 		d.Press(tea.KeyEsc)
 		d.MustSee("用户登录")
 	})
