@@ -19,6 +19,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"jxjy/server"
+	"jxjy/server/certpdf/pdftest"
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
@@ -149,27 +150,11 @@ func TestVerifyPageSharesTheRateLimit(t *testing.T) {
 	})
 }
 
-// need finds a Debian tool a test cannot do without: skipped with the
-// package to install outside CI, a failure in CI, whose .ci/run installs it.
-func need(t *testing.T, pkg string, names ...string) string {
-	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s missing in CI: .ci/run installs %s", names[0], pkg)
-	}
-	t.Skipf("%s not installed (apt-get install %s)", names[0], pkg)
-	return ""
-}
-
 // scanQR renders the PDF's first page as pdftoppm does for a printer and
 // decodes the QR code on it, as a phone's camera would.
 func scanQR(t *testing.T, pdf []byte) string {
 	t.Helper()
-	tool := need(t, "poppler-utils", "pdftoppm")
+	tool := pdftest.Tool(t, "poppler-utils", "pdftoppm")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "c.pdf")
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
@@ -226,7 +211,7 @@ func TestQRCodeOpensTheVerifyPageInChromium(t *testing.T) {
 		if pdf.status != 200 {
 			t.Fatalf("pdf: %d %s", pdf.status, pdf.body)
 		}
-		chromium := need(t, "chromium", "chromium", "chromium-browser", "google-chrome")
+		chromium := pdftest.Tool(t, "chromium", "chromium", "chromium-browser", "google-chrome")
 		scanned := scanQR(t, pdf.body)
 		want := env.URL + "/verify?" + url.Values{"n": {fresh.Number}, "c": {fresh.VerificationCode}}.Encode()
 		if scanned != want {

@@ -3,12 +3,12 @@ package certpdf
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"jxjy/server/certpdf/pdftest"
 	"jxjy/server/domain"
 )
 
@@ -20,28 +20,6 @@ func sample(name, number string) domain.Certificate {
 		Elective: 25, Total: domain.HoursOf(32) + domain.HoursOf(48) + 25,
 		IssuedAt: time.Date(2026, 3, 14, 20, 0, 0, 0, time.UTC),
 	}
-}
-
-// PDFText extracts a PDF's text with pdftotext (Debian's poppler-utils,
-// which CI installs); elsewhere the test is skipped with the reason.
-func PDFText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext missing in CI: .ci/run installs poppler-utils")
-		}
-		t.Skip("pdftotext not installed (apt-get install poppler-utils); PDF text not checked")
-	}
-	path := filepath.Join(t.TempDir(), "c.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(tool, "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }
 
 // ttfOrSkip is a renderer over an installed TrueType CJK font (CI
@@ -74,7 +52,7 @@ func TestCertificateTextExtractsInChinese(t *testing.T) {
 		if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 			t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 16)])
 		}
-		text := PDFText(t, pdf)
+		text := pdftest.Text(t, pdf)
 		for _, want := range []string{"继续教育证书", "陈志明", "440106199003072517", "广州市天河区示范科技有限公司",
 			"GD2025440106000123", "K7Q2M9XP", "公需科目", "32", "专业科目", "48", "选修科目", "12.5", "合计", "92.5",
 			"广州市人力资源和社会保障局", "2026年03月15日", "2025年度", "92.5学时", "发证机关盖章处", "向发证机关核验"} {
@@ -94,7 +72,7 @@ func TestOnePagePerCertificate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pages := strings.Split(PDFText(t, pdf), "\f")
+		pages := strings.Split(pdftest.Text(t, pdf), "\f")
 		if len(pages) < 2 || !strings.Contains(pages[0], "陈志明") || !strings.Contains(pages[1], "王建华") ||
 			strings.Contains(pages[0], "王建华") {
 			t.Fatalf("want one certificate per page, got %d pages", len(pages))

@@ -12,6 +12,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"jxjy/server/certpdf/pdftest"
 	"jxjy/server/domain"
 )
 
@@ -49,7 +50,7 @@ func TestRareCharactersPrintOrAreRefusedByName(t *testing.T) {
 	if err := ttf.CheckText("姓名", "吉𠮷"); domain.ErrorCode(err) != domain.CodeInvalid {
 		t.Fatalf("TrueType font, 𠮷: %v", err)
 	}
-	if text := PDFText(t, pdf); !strings.Contains(text, "刘䶮") {
+	if text := pdftest.Text(t, pdf); !strings.Contains(text, "刘䶮") {
 		t.Errorf("䶮 does not extract:\n%s", text)
 	}
 }
@@ -78,7 +79,7 @@ func TestControlCharactersAreLeftOut(t *testing.T) {
 				t.Errorf("PDF draws %s", m)
 			}
 		}
-		text := PDFText(t, pdf)
+		text := pdftest.Text(t, pdf)
 		if !strings.Contains(text, "陈[31m志明") || !strings.Contains(text, "广州 示范公司") {
 			t.Errorf("cleaned text missing:\n%s", text)
 		}

@@ -1,8 +1,6 @@
 package cert_test
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -13,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"jxjy/client"
+	"jxjy/server/certpdf/pdftest"
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
@@ -32,23 +31,6 @@ func start(t *testing.T, db *store.DB) (*tuitest.Driver, *servertest.Env, string
 	c := client.New(env.URL, client.Options{RetryWait: 1})
 	s := common.Services{Auth: c, Ref: c, Admin: c, History: c, Records: c, Requirements: c, Certificates: c}
 	return tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL}), env, dir
-}
-
-// pdfText extracts a saved PDF's text with pdftotext (poppler-utils).
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext missing in CI: .ci/run installs poppler-utils")
-		}
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
-	out, err := exec.Command(tool, "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
-	}
-	return string(out)
 }
 
 // paneText is the module pane's text with its wrapped lines joined, for
@@ -106,7 +88,7 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		d.MustSee("已保存到", "证书编号 GD"+strconv.Itoa(lastYear())+"440106")
 		first := savedPDF(t, dir, "李晓红")
 		number := numberRe.FindString(filepath.Base(first))
-		text := pdfText(t, first)
+		text := pdftest.File(t, first)
 		for _, want := range []string{"李晓红", number, "继续教育证书", "广州市天河区示范科技有限公司"} {
 			if !strings.Contains(text, want) {
 				t.Fatalf("PDF text lacks %q:\n%s", want, text)
@@ -284,7 +266,7 @@ func TestPersonSavesOwnCertificate(t *testing.T) {
 		d.MustSee("保存到")
 		d.Press(tea.KeyEnter)
 		d.MustSee("已保存到")
-		if text := pdfText(t, savedPDF(t, dir, "陈志明")); !strings.Contains(text, "陈志明") {
+		if text := pdftest.File(t, savedPDF(t, dir, "陈志明")); !strings.Contains(text, "陈志明") {
 			t.Fatalf("PDF text:\n%s", text)
 		}
 	})
