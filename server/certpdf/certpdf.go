@@ -128,16 +128,6 @@ type canvas interface {
 	output() ([]byte, error)
 }
 
-func (r *Renderer) canvas() (canvas, error) {
-	f, err := r.loadFont()
-	if err != nil {
-		return nil, err
-	}
-	if f == nil {
-		return newStdCanvas(), nil
-	}
-	return newTTFCanvas(f), nil
-}
 
 // CheckText refuses, as an invalid *domain.Error, a text the certificate
 // font cannot show; label names it in the message ("姓名").
@@ -196,9 +186,9 @@ func (r *Renderer) Render(certs []domain.Certificate) (out []byte, err error) {
 			out, err = nil, fmt.Errorf("certpdf: render: %v", v)
 		}
 	}()
-	c, err := r.canvas()
-	if err != nil {
-		return nil, err
+	var c canvas = newStdCanvas()
+	if f != nil {
+		c = newTTFCanvas(f)
 	}
 	pages := make([]certPage, len(certs))
 	for i, cert := range certs {
