@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -73,13 +72,7 @@ func startInstances(t *testing.T) *instances {
 	}
 	dbURL := base + sep + "search_path=" + url.QueryEscape(schema)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// Printing needs a font that loads; no PDF is drawn here, so a file
-	// with TrueType's signature stands in for a CJK font.
-	font := filepath.Join(t.TempDir(), "stand-in.ttf")
-	if err := os.WriteFile(font, append([]byte("\x00\x01\x00\x00"), make([]byte, 64)...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := server.Config{CaptchaEnabled: true, AnonymousPerMinute: -1, CJKFont: font, Logger: quiet}
+	cfg := server.Config{CaptchaEnabled: true, AnonymousPerMinute: -1, Logger: quiet}
 	urls := make([]string, 2)
 	for i := range urls {
 		db, err := store.Open(ctx, dbURL, store.Options{Logger: quiet})

@@ -31,9 +31,13 @@ type Config struct {
 	// MaxBodyBytes caps JSON bodies; 0 means the API default.
 	MaxBodyBytes int64
 	// CJKFont is the TrueType font certificates are drawn with; empty
-	// means $JXJY_CJK_FONT, then the Debian font packages' paths (see
-	// server/certpdf).
+	// means $JXJY_CJK_FONT, then the PDF standard Chinese font, which
+	// needs no file (see server/certpdf).
 	CJKFont string
+	// PublicURL is the address outsiders reach the server at; each
+	// certificate's QR code opens PublicURL/verify. Empty leaves the QR
+	// code out.
+	PublicURL string
 	// AnonymousPerMinute budgets captcha, login and registration calls per
 	// client address; 0 means the API default, negative turns it off.
 	AnonymousPerMinute int
@@ -155,7 +159,7 @@ func New(db *store.DB, cfg Config) *Server {
 		Classes:      store.NewClassService(db),
 		RecordImport: store.NewRecordImportService(db),
 		Requirements: store.NewRequirementService(db),
-		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont)),
+		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont, cfg.PublicURL)),
 		Dictionaries: store.NewDictionaryService(db),
 		Ready:        db.Ping,
 		PoolStats:    db.PoolStats,

@@ -17,6 +17,8 @@ import (
 
 	"github.com/creack/pty"
 	gossh "golang.org/x/crypto/ssh"
+
+	"jxjy/server"
 )
 
 // runBenchTTY drives the real TUI in a pseudo-terminal, locally (`jxjy tui`)
@@ -39,7 +41,7 @@ func runBenchTTY(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	url, stop, err := startEmbedded(ctx, "sqlite:///"+filepath.Join(tmp, "bench.db"), false, newLogger(io.Discard))
+	url, stop, err := startEmbedded(ctx, server.Config{DB: "sqlite:///" + filepath.Join(tmp, "bench.db"), Logger: newLogger(io.Discard)})
 	if err != nil {
 		return err
 	}

@@ -14,14 +14,15 @@ import (
 const usage = `jxjy — 广东省专业技术人员继续教育管理系统（终端版）
 
 用法:
-  jxjy [--ascii] [--db URL] [--captcha on|off]
+  jxjy [--ascii] [--db URL] [--captcha on|off] [--public-url URL] [--cjk-font 字体.ttf]
         内嵌服务器 + 终端界面（首次运行写入演示数据）
-  jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo] [--cjk-font 字体.ttf] [--max-upload-mb 20] [--metrics-addr 127.0.0.1:9090] [--anon-rate 30] [--login-rate 10] [--max-attachments 20] [--trusted-proxy CIDR,…]
+  jxjy serve --addr 127.0.0.1:8080 --db URL [--captcha on|off] [--demo] [--public-url https://…] [--cjk-font 字体.ttf] [--max-upload-mb 20] [--metrics-addr 127.0.0.1:9090] [--anon-rate 30] [--login-rate 10] [--max-attachments 20] [--trusted-proxy CIDR,…]
         [--read-header-timeout 10s] [--read-timeout 2m] [--write-timeout 2m] [--idle-timeout 2m] [--stats-cache 30s]
-        仅运行服务器（环境变量 JXJY_ADDR, JXJY_DB, JXJY_CJK_FONT：证书PDF的中文字体）
+        仅运行服务器（环境变量 JXJY_ADDR, JXJY_DB, JXJY_PUBLIC_URL：证书二维码打开的公开查验地址 …/verify，
+        JXJY_CJK_FONT：嵌入证书PDF的 TrueType 中文字体，不设时用PDF标准中文字体）
   jxjy tui --server URL [--ascii]
         连接已运行的服务器（环境变量 JXJY_SERVER）
-  jxjy ssh [--addr :2222] [--server URL] [--auth open|password|keys] [--idle 15m] [--max-sessions 50]
+  jxjy ssh [--addr :2222] [--server URL] [--auth open|password|keys] [--idle 15m] [--max-sessions 50] [--public-url URL]
         经 SSH 提供终端界面（不给 --server 时内嵌服务器）；文件经 scp/sftp 进出 inbox/outbox
   jxjy ssh passwd --username U [--password P]
         设置 --auth password 模式的 SSH 用户密码

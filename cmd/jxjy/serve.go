@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -24,7 +23,7 @@ func runServe(ctx context.Context, args []string) error {
 	fs.Var(&captcha, "captcha", "on|off")
 	demo := fs.Bool("demo", false, "seed demo data into an empty database")
 	maxUpload := fs.Int64("max-upload-mb", 20, "size limit of one attachment, in MiB")
-	cjkFont := fs.String("cjk-font", "", "TrueType font for certificate PDFs (default $JXJY_CJK_FONT, then fonts-droid-fallback)")
+	cert := addCertFlags(fs)
 	anonRate := fs.Int("anon-rate", 0, "captcha, login and registration calls per minute per client address (0: default 30; -1: off, for load tests)")
 	loginRate := fs.Int("login-rate", 0, "login attempts per minute per account, whatever their outcome (0: default 10; -1: off, for load tests)")
 	maxAttachments := fs.Int("max-attachments", 0, "attachments one application, record or other entry may hold (0: default 20)")
@@ -66,11 +65,15 @@ func runServe(ctx context.Context, args []string) error {
 		*db = "sqlite:///" + dir + "/jxjy.db"
 	}
 	log := newLogger(os.Stderr)
-	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log, CJKFont: *cjkFont,
+	cfg := server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log,
 		MaxUploadBytes: *maxUpload << 20, TrustedProxies: trusted, AnonymousPerMinute: *anonRate,
 		LoginAttemptsPerMinute: *loginRate, MaxAttachments: *maxAttachments,
 		ReadHeaderTimeout: *timeouts[0].value, ReadTimeout: *timeouts[1].value,
-		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value, StatsCacheTTL: *statsCache})
+		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value, StatsCacheTTL: *statsCache}
+	if err := cert.apply(&cfg); err != nil {
+		return err
+	}
+	srv, err := server.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -163,7 +166,12 @@ func runEmbedded(ctx context.Context, args []string) error {
 	db := fs.String("db", envOr("JXJY_DB", ""), "database URL")
 	captcha := captchaFlag(true)
 	fs.Var(&captcha, "captcha", "on|off")
+	cert := addCertFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg := server.Config{CaptchaEnabled: bool(captcha)}
+	if err := cert.apply(&cfg); err != nil {
 		return err
 	}
 	dir, err := dataDir()
@@ -182,7 +190,8 @@ func runEmbedded(ctx context.Context, args []string) error {
 		return err
 	}
 	defer logFile.Close()
-	url, stop, err := startEmbedded(ctx, *db, bool(captcha), newLogger(logFile))
+	cfg.DB, cfg.Logger = *db, newLogger(logFile)
+	url, stop, err := startEmbedded(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -193,10 +202,11 @@ func runEmbedded(ctx context.Context, args []string) error {
 	return uiErr
 }
 
-// startEmbedded runs a server over db on a loopback port (demo data on
+// startEmbedded runs a server of cfg on a loopback port (demo data on
 // first run) and returns its URL; stop shuts it down gracefully.
-func startEmbedded(ctx context.Context, db string, captcha bool, log *slog.Logger) (url string, stop func() error, err error) {
-	srv, err := server.Open(ctx, server.Config{DB: db, CaptchaEnabled: captcha, Demo: true, Logger: log, TrustedProxies: loopback})
+func startEmbedded(ctx context.Context, cfg server.Config) (url string, stop func() error, err error) {
+	cfg.Demo, cfg.TrustedProxies = true, loopback
+	srv, err := server.Open(ctx, cfg)
 	if err != nil {
 		return "", nil, err
 	}

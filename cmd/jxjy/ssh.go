@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"jxjy/client"
+	"jxjy/server"
 	"jxjy/tui/common"
 	"jxjy/tui/sshserve"
 )
@@ -42,8 +43,16 @@ func runSSH(ctx context.Context, args []string) error {
 	rate := fs.Int("rate", 20, "new connections per minute from one IP address")
 	publicHost := fs.String("public-host", "", "host[:port] shown in scp commands (default: the address the client used)")
 	ascii := fs.Bool("ascii", false, "ASCII borders by default (a client may send JXJY_ASCII=1)")
+	cert := addCertFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	cfg := server.Config{CaptchaEnabled: bool(captcha)}
+	if err := cert.apply(&cfg); err != nil {
+		return err
+	}
+	if *url != "" && (cfg.CJKFont != "" || cfg.PublicURL != "") {
+		return fmt.Errorf("--cjk-font 与 --public-url 是内嵌服务器的设置；连接 --server 时请在该服务器（jxjy serve）上设置")
 	}
 	mode, err := sshserve.ParseAuthMode(*auth)
 	if err != nil {
@@ -57,7 +66,8 @@ func runSSH(ctx context.Context, args []string) error {
 		if *db == "" {
 			*db = "sqlite:///" + dir + "/jxjy.db"
 		}
-		embedded, stop, err := startEmbedded(ctx, *db, bool(captcha), log.With("part", "server"))
+		cfg.DB, cfg.Logger = *db, log.With("part", "server")
+		embedded, stop, err := startEmbedded(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -137,7 +137,11 @@ type Route struct {
 	Access  Access `json:"-"`
 	// Upload routes take a file as their raw body, up to MaxUploadBytes,
 	// instead of a JSON body up to MaxBodyBytes.
-	Upload  bool `json:"-"`
+	Upload bool `json:"-"`
+	// Page routes are HTML pages for people outside the system (the
+	// certificate check a QR code opens): served at the server's root,
+	// not under Prefix, and answering refusals as a page.
+	Page    bool `json:"-"`
 	handler func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -167,7 +171,7 @@ func New(cfg Config) *API {
 	}
 	a.routes = a.routeTable()
 	for _, rt := range a.routes {
-		a.mux.Handle(rt.Method+" "+Prefix+rt.Path, a.wrap(rt))
+		a.mux.Handle(rt.Method+" "+rt.URLPath(), a.wrap(rt))
 	}
 	a.mux.HandleFunc("GET /healthz", a.live)
 	a.mux.HandleFunc("GET /readyz", a.ready)
@@ -177,6 +181,15 @@ func New(cfg Config) *API {
 		a.writeError(w, r, domain.Errorf(domain.CodeNotFound, "接口不存在：%s %s", r.Method, r.URL.Path))
 	})
 	return a
+}
+
+// URLPath is where the route is served: under Prefix, or at the root for
+// a page.
+func (rt Route) URLPath() string {
+	if rt.Page {
+		return rt.Path
+	}
+	return Prefix + rt.Path
 }
 
 // Routes returns the route table, for the index and the authorization tests.
@@ -194,17 +207,21 @@ func (a *API) Handler() http.Handler {
 
 // wrap applies the route's access rules, then idempotency, then the handler.
 func (a *API) wrap(rt Route) http.Handler {
+	writeError := a.writeError
+	if rt.Page {
+		writeError = a.writePageError
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.limitBody(w, r, rt)
 		if rt.Access.RateLimited {
 			if err := a.limited(r); err != nil {
-				a.writeError(w, r, err)
+				writeError(w, r, err)
 				return
 			}
 		}
 		ctx, err := a.authorize(r, rt.Access)
 		if err != nil {
-			a.writeError(w, r, err)
+			writeError(w, r, err)
 			return
 		}
 		r = r.WithContext(ctx)
@@ -215,7 +232,7 @@ func (a *API) wrap(rt Route) http.Handler {
 			}
 		}
 		if err := rt.handler(w, r); err != nil {
-			a.writeError(w, r, err)
+			writeError(w, r, err)
 		}
 	})
 }
@@ -283,7 +300,7 @@ func (a *API) index(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]entry, 0, len(a.routes))
 	for _, rt := range a.routes {
-		out = append(out, entry{rt.Method, Prefix + rt.Path, rt.Summary, accessLabel(rt.Access)})
+		out = append(out, entry{rt.Method, rt.URLPath(), rt.Summary, accessLabel(rt.Access)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"name": "jxjy", "version": "v1", "routes": out})
 }

@@ -37,6 +37,7 @@ func (a *API) routeTable() []Route {
 	routes = append(routes, a.planRoutes()...)
 	routes = append(routes, a.recordImportRoutes()...)
 	routes = append(routes, a.certificateRoutes()...)
+	routes = append(routes, a.verifyRoutes()...)
 	routes = append(routes, a.dictionaryRoutes()...)
 	return routes
 }

@@ -460,6 +460,8 @@ type Verification struct {
 	IssuedAt time.Time         `json:"issued_at"`
 	Status   CertificateStatus `json:"status"`
 	VoidedAt *time.Time        `json:"voided_at,omitempty"`
+	// ReplacedBy is the number that replaced a voided certificate.
+	ReplacedBy string `json:"replaced_by,omitempty"`
 }
 
 // CertificateService is 继续教育证书打印 for units, 我的证书 for persons and

@@ -34,11 +34,20 @@ func StartWith(t testing.TB, db *store.DB, cfg server.Config) *Env {
 		t.Fatalf("seed demo: %v", err)
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	ts := httptest.NewUnstartedServer(nil)
+	if cfg.PublicURL == Self {
+		cfg.PublicURL = "http://" + ts.Listener.Addr().String()
+	}
 	srv := server.New(db, cfg)
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &Env{DB: db, Srv: srv, URL: ts.URL}
 }
+
+// Self as the configuration's PublicURL is the test server's own
+// address, so the QR codes of its certificates open it.
+const Self = "self"
 
 // Client returns a fresh client (its own session) for the server.
 func (e *Env) Client() *client.Client {
