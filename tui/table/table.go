@@ -151,9 +151,11 @@ func (t *Table) Update(k tea.KeyMsg) bool {
 	case key.Matches(k, t.keys.Down):
 		t.cursor = max(min(t.cursor+1, len(t.rows)-1), 0)
 	case k.Type == tea.KeyPgUp:
-		t.cursor = max(t.cursor-t.bodyRows(), 0)
+		t.PageUp()
+		return true
 	case k.Type == tea.KeyPgDown:
-		t.cursor = max(min(t.cursor+t.bodyRows(), len(t.rows)-1), 0)
+		t.PageDown()
+		return true
 	case k.Type == tea.KeyHome:
 		t.cursor = 0
 	case k.Type == tea.KeyEnd:
@@ -179,6 +181,47 @@ func (t *Table) Update(k tea.KeyMsg) bool {
 	}
 	t.scroll()
 	return true
+}
+
+// PageDown turns the page: the row under the last visible one comes to
+// the top and the cursor moves by as many rows, so no row is skipped.
+func (t *Table) PageDown() {
+	rows := t.bodyRows()
+	if t.offset+rows >= len(t.rows) {
+		t.cursor = max(len(t.rows)-1, 0)
+		return
+	}
+	t.offset += rows
+	t.cursor = max(min(t.cursor+rows, len(t.rows)-1), 0)
+	t.offset = max(min(t.offset, len(t.rows)-rows), 0)
+}
+
+// PageUp turns back a page.
+func (t *Table) PageUp() {
+	rows := t.bodyRows()
+	if t.offset == 0 {
+		t.cursor = 0
+		return
+	}
+	t.offset = max(t.offset-rows, 0)
+	t.cursor = max(t.cursor-rows, 0)
+}
+
+// Offset is the position of the first visible row.
+func (t *Table) Offset() int { return t.offset }
+
+// Visible is how many rows show at once.
+func (t *Table) Visible() int { return min(t.bodyRows(), max(len(t.rows)-t.offset, 0)) }
+
+// Rows is how many rows fit on screen.
+func (t *Table) Rows() int { return t.bodyRows() }
+
+// Place puts the cursor on row cursor with row offset at the top (after
+// rows were added above those on screen), within bounds.
+func (t *Table) Place(cursor, offset int) {
+	t.cursor = max(min(cursor, len(t.rows)-1), 0)
+	t.offset = max(offset, 0)
+	t.scroll()
 }
 
 // SetSize gives the table w×h cells, the header line included.
