@@ -50,7 +50,8 @@ type Feed[T any] struct {
 	more  bool                 // a page follows the last buffered one
 	total int
 
-	seq     int // the latest request; answers to older ones are dropped
+	focus   int64 // the row to select when the next page arrives (one just saved)
+	seq     int   // the latest request; answers to older ones are dropped
 	loading bool
 	loaded  bool // a page has arrived since the last First
 	failure error
@@ -98,6 +99,15 @@ func (f *Feed[T]) First() tea.Cmd {
 	return f.fetch(0, replacePages, home)
 }
 
+// Clear forgets the rows (a search not yet run); an answer on its way is
+// dropped.
+func (f *Feed[T]) Clear() {
+	f.seq++
+	f.reqs, f.lo, f.pages, f.more, f.total = f.reqs[:1], 0, nil, false, 0
+	f.loading, f.loaded, f.failure = false, false, nil
+	f.table.SetRows(nil)
+}
+
 // Reload fetches the page under the cursor again; the cursor stays on the
 // same row when it is still there.
 func (f *Feed[T]) Reload() tea.Cmd {
@@ -117,6 +127,10 @@ func (f *Feed[T]) fetch(k int, mode fetchMode, after then) tea.Cmd {
 		return fed[T]{seq: seq, page: k, mode: mode, then: after, got: p}, err
 	})
 }
+
+// SelectOnArrival puts the cursor on the row with id once the next page
+// arrives, if it is there: the row the operator just saved.
+func (f *Feed[T]) SelectOnArrival(id int64) { f.focus = id }
 
 // Loading reports whether a page is on its way.
 func (f *Feed[T]) Loading() bool { return f.loading }
@@ -161,6 +175,10 @@ func (f *Feed[T]) Result(msg tea.Msg) (tea.Cmd, bool) {
 	}
 	f.place(v, items)
 	f.more = len(f.reqs) > f.lo+len(f.pages)
+	if f.focus != 0 {
+		f.table.Select(f.focus)
+		f.focus = 0
+	}
 	return nil, true
 }
 
