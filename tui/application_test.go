@@ -446,7 +446,7 @@ func TestReviewQueueFilters(t *testing.T) {
 		gz := serverDriver(t, env, false)
 		gz.login(store.DemoAuthority, store.DemoPassword)
 		gz.press(tea.KeyEnter)
-		gz.mustSee("状态： 待审核", "广州市海珠区粤华建筑设计", "第 1/1 页")
+		gz.mustSee("状态： 待审核", "广州市海珠区粤华建筑设计", "第 1 条，共 1 条")
 		gz.press(tea.KeyTab)
 		gz.mustSee("已退回", "没有符合条件的申请", "共 0 条")
 		gz.press(tea.KeyTab)

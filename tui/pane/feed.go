@@ -339,6 +339,9 @@ func (f *Feed[T]) Position() string {
 	}
 	first := f.lo*PageSize + t.Offset() + 1
 	last := first + t.Visible() - 1
+	if last == first {
+		return "第 " + strconv.Itoa(first) + " 条，共 " + strconv.Itoa(f.total) + " 条"
+	}
 	return "第 " + strconv.Itoa(first) + "–" + strconv.Itoa(last) + " 条，共 " + strconv.Itoa(f.total) + " 条"
 }
 
