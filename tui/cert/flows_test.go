@@ -105,7 +105,7 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		d.Fits("print list")
 
 		find(d, "李晓红")
-		d.MustSee("查找：李晓红", "共 1 人")
+		d.MustSee("查找：李晓红", "第 1 条，共 1 条")
 		d.Type("p")
 		d.MustSee("保存到", "enter 保存")
 		d.Fits("save dialog")

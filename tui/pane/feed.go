@@ -75,6 +75,7 @@ const (
 	pageDown
 	pageUp
 	home
+	tickAll // tick every row, fetching the pages not loaded yet
 )
 
 type fed[T any] struct {
@@ -179,6 +180,9 @@ func (f *Feed[T]) Result(msg tea.Msg) (tea.Cmd, bool) {
 		f.table.Select(f.focus)
 		f.focus = 0
 	}
+	if v.then == tickAll {
+		return f.tickAll(), true
+	}
 	return nil, true
 }
 
@@ -224,6 +228,23 @@ func (f *Feed[T]) place(v fed[T], items []T) {
 	f.move(v.then)
 }
 
+// tickAll is ctrl+a on a checkable feed: every matching row, not only the
+// loaded ones, up to the rows a feed keeps; ctrl+a again clears them.
+func (f *Feed[T]) tickAll() tea.Cmd {
+	t := f.table
+	if f.more && len(f.pages) < maxBuffered {
+		return f.neighbour(f.lo+len(f.pages), appendPage, tickAll)
+	}
+	if len(t.Checked()) == t.Len() && t.Len() > 0 {
+		t.ClearChecks()
+		return nil
+	}
+	for _, it := range f.Items() {
+		t.SetChecked(f.row(it).ID, true)
+	}
+	return nil
+}
+
 func (f *Feed[T]) setRows() {
 	var rows []table.Row
 	for _, p := range f.pages {
@@ -260,6 +281,8 @@ func (f *Feed[T]) Key(k tea.KeyMsg) (tea.Cmd, bool) {
 	case k.Type == tea.KeyUp && t.Cursor() == 0 && f.lo > 0,
 		key.Matches(k, KeyPrevPage) && t.Offset() == 0 && f.lo > 0:
 		return f.neighbour(f.lo-1, prependPage, pick(k.Type == tea.KeyUp, up, pageUp)), true
+	case t.Checkable() && key.Matches(k, table.TickAll):
+		return f.tickAll(), true
 	case k.Type == tea.KeyHome && f.lo > 0:
 		return f.neighbour(0, replacePages, home), true
 	case key.Matches(k, KeyNextPage):

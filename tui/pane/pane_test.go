@@ -235,3 +235,38 @@ func TestFeedKeysetStaleAndReselect(t *testing.T) {
 		t.Fatalf("down across the seam: %v", sel)
 	}
 }
+
+// ctrl+a on a checkable feed ticks every matching row, fetching the
+// pages not loaded yet; again, it clears them.
+func TestFeedTicksAllPages(t *testing.T) {
+	c := newCommon()
+	tb := table.New(c.Styles, c.Keys, "无", table.Column{Title: "n", Width: 6, Flex: true})
+	tb.SetCheckable(true)
+	tb.SetSize(30, 6)
+	f := NewFeed(c.NewID(), tb, func(n int) table.Row { return table.Row{ID: int64(n), Cells: []string{strconv.Itoa(n)}} },
+		func(pr domain.PageRequest) func(context.Context) (domain.Page[int], error) {
+			return func(context.Context) (domain.Page[int], error) {
+				p := domain.Page[int]{Total: 46, Offset: pr.Offset}
+				for i := pr.Offset; i < min(pr.Offset+pr.Limit, 46); i++ {
+					p.Items = append(p.Items, i+1)
+				}
+				return p, nil
+			}
+		})
+	run := func(cmd tea.Cmd) {
+		for cmd != nil {
+			cmd, _ = f.Result(cmd())
+		}
+	}
+	run(f.First())
+	cmd, _ := f.Key(tea.KeyMsg{Type: tea.KeyCtrlA})
+	run(cmd)
+	if n := len(f.Checked()); n != 46 {
+		t.Fatalf("ticked %d of 46", n)
+	}
+	cmd, _ = f.Key(tea.KeyMsg{Type: tea.KeyCtrlA})
+	run(cmd)
+	if n := len(f.Checked()); n != 0 {
+		t.Fatalf("ctrl+a again left %d ticked", n)
+	}
+}

@@ -60,6 +60,9 @@ func New(st *styles.Styles, km *keys.KeyMap, empty string, cols ...Column) *Tabl
 // SetCheckable turns ticks on: space ticks the selected row.
 func (t *Table) SetCheckable(on bool) { t.tickOn = on }
 
+// Checkable reports whether rows take ticks.
+func (t *Table) Checkable() bool { return t.tickOn }
+
 // SetEmpty changes the text shown while there are no rows.
 func (t *Table) SetEmpty(s string) { t.empty = s }
 
