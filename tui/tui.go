@@ -377,6 +377,9 @@ func (m *Model) View() string {
 		bottom = m.c.Styles.Confirm.Render(" 确定退出吗？(y/n)")
 	} else {
 		bottom = m.help.View(rootHelp{m})
+		if !m.help.ShowAll {
+			bottom = shortHelp(m.help, rootHelp{m}.ShortHelp())
+		}
 	}
 	return textwidth.Block(lipgloss.JoinVertical(lipgloss.Left,
 		m.titleBar(w),

@@ -63,7 +63,8 @@ func pdfText(t *testing.T, path string) string {
 func paneText(d *tuitest.Driver) string {
 	var b strings.Builder
 	for _, l := range strings.Split(d.View(), "\n") {
-		if _, right, ok := strings.Cut(l, "││"); ok {
+		// The open module has the whole width: │ text │.
+		if right, ok := strings.CutPrefix(l, "│"); ok {
 			b.WriteString(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(right), "│")))
 		}
 	}

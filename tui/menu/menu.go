@@ -35,7 +35,20 @@ type entry struct {
 	kind   entryKind
 	text   string
 	module domain.Module
+	jump   string // the key that opens the module from the tree
 }
+
+// jumpKeys open the modules in tree order: digits, then the letters the
+// tree does not use itself (j/k move, l opens, q quits).
+const jumpKeys = "123456789abcdefghimnoprstuvwxyz"
+
+var (
+	keyHome     = key.NewBinding(key.WithKeys("home"), key.WithHelp("home/end", "首/末项"))
+	keyEnd      = key.NewBinding(key.WithKeys("end"))
+	keyPageUp   = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "翻屏"))
+	keyPageDown = key.NewBinding(key.WithKeys("pgdown"))
+	keyJump     = key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9/a-z", "直接打开"))
+)
 
 // Model is the menu screen.
 type Model struct {
@@ -64,7 +77,11 @@ func New(c *common.Common, user domain.User, registry Registry) *Model {
 			if m.sel < 0 {
 				m.sel = len(m.entries)
 			}
-			m.entries = append(m.entries, entry{kind: moduleEntry, text: mod.Title, module: mod})
+			jump := ""
+			if n := m.modules(); n < len(jumpKeys) {
+				jump = jumpKeys[n : n+1]
+			}
+			m.entries = append(m.entries, entry{kind: moduleEntry, text: mod.Title, module: mod, jump: jump})
 		}
 	}
 	if user.Role == domain.RoleUnit && !user.UnitActive() {
@@ -75,9 +92,21 @@ func New(c *common.Common, user domain.User, registry Registry) *Model {
 	for _, e := range m.entries {
 		m.treeWidth = max(m.treeWidth, textwidth.Width(e.text))
 	}
-	// A space, the pointer and a space before module titles; one after.
-	m.treeWidth += 4
+	// A space, the pointer, a space, the jump key and a space before
+	// module titles; one after.
+	m.treeWidth += 6
 	return m
+}
+
+// modules counts the module entries so far.
+func (m *Model) modules() int {
+	n := 0
+	for _, e := range m.entries {
+		if e.kind == moduleEntry {
+			n++
+		}
+	}
+	return n
 }
 
 // Init has nothing to fetch: the tree comes with the session.
@@ -90,12 +119,25 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch {
 	case isKey && m.inModule && key.Matches(k, m.c.Keys.Back) && !common.IsNested(m.open):
 		m.inModule = false
+		m.sizeModule()
 	case isKey && m.inModule:
 		return m.open.Update(k)
 	case isKey && key.Matches(k, m.c.Keys.Up):
-		m.move(-1)
+		m.move(-1, true)
 	case isKey && key.Matches(k, m.c.Keys.Down):
-		m.move(1)
+		m.move(1, true)
+	case isKey && key.Matches(k, keyHome):
+		m.sel = -1
+		m.move(1, false)
+	case isKey && key.Matches(k, keyEnd):
+		m.sel = len(m.entries)
+		m.move(-1, false)
+	case isKey && key.Matches(k, keyPageUp):
+		m.moveBy(-m.treeRows())
+	case isKey && key.Matches(k, keyPageDown):
+		m.moveBy(m.treeRows())
+	case isKey && k.Type == tea.KeyRunes && m.jump(string(k.Runes)):
+		return m.openSelected()
 	case isKey && key.Matches(k, m.c.Keys.Open):
 		return m.openSelected()
 	case isKey && key.Matches(k, m.c.Keys.Reload):
@@ -124,15 +166,54 @@ func (m *Model) Keep(old *Model) {
 	}
 }
 
-// move selects the next module up or down, skipping group headings.
-func (m *Model) move(dir int) {
-	for i := m.sel + dir; i >= 0 && i < len(m.entries); i += dir {
+// move selects the next module up or down, skipping group headings; with
+// wrap, past the last comes the first and before the first the last.
+func (m *Model) move(dir int, wrap bool) {
+	n := len(m.entries)
+	for step, i := 1, m.sel+dir; step <= n; step, i = step+1, i+dir {
+		if wrap {
+			i = (i + n) % n
+		}
+		if i < 0 || i >= n {
+			break
+		}
 		if m.entries[i].kind == moduleEntry {
 			m.sel = i
 			break
 		}
 	}
 	m.scroll()
+}
+
+// moveBy moves the selection about rows lines, stopping at either end.
+func (m *Model) moveBy(rows int) {
+	target := max(min(m.sel+rows, len(m.entries)-1), 0)
+	dir := 1
+	if rows < 0 {
+		dir = -1
+	}
+	for i := target; i >= 0 && i < len(m.entries); i -= dir {
+		if m.entries[i].kind == moduleEntry {
+			m.sel = i
+			break
+		}
+		if i == m.sel {
+			break
+		}
+	}
+	m.scroll()
+}
+
+// jump selects the module whose jump key is r.
+func (m *Model) jump(r string) bool {
+	for i, e := range m.entries {
+		if e.kind == moduleEntry && e.jump == r {
+			m.sel = i
+			m.scroll()
+			return true
+		}
+	}
+	return false
 }
 
 // scroll keeps the selection, and the heading of its group, in view.
@@ -170,6 +251,7 @@ func (m *Model) openSelected() tea.Cmd {
 	mod := m.entries[m.sel].module
 	m.inModule = true
 	if m.open != nil && m.openKey == mod.Key {
+		m.sizeModule()
 		return nil
 	}
 	build, ok := m.registry[mod.Key]
@@ -180,6 +262,10 @@ func (m *Model) openSelected() tea.Cmd {
 	m.sizeModule()
 	return m.open.Init()
 }
+
+// treeShown reports whether the tree takes its column: not while a module
+// has the keyboard, which then gets the whole width.
+func (m *Model) treeShown() bool { return !m.inModule }
 
 // SetSize fits the screen into w×h cells.
 func (m *Model) SetSize(w, h int) {
@@ -192,6 +278,9 @@ func (m *Model) treeRows() int { return max(m.height-2, 1) }
 
 // paneSize is the room inside the right pane's border.
 func (m *Model) paneSize() (int, int) {
+	if !m.treeShown() {
+		return max(m.width-2, 12), max(m.height-2, 3)
+	}
 	return max(m.width-m.treeWidth-4, 12), max(m.height-2, 3)
 }
 
@@ -218,9 +307,12 @@ func (m *Model) View() string {
 	if m.inModule {
 		treePane, modPane = st.Pane, st.PaneFocus
 	}
-	left := treePane.Render(textwidth.Block(m.treeView(), m.treeWidth, m.treeRows()))
 	w, h := m.paneSize()
 	right := modPane.Render(textwidth.Block(m.moduleView(w-2, h-2), w, h))
+	if !m.treeShown() {
+		return right
+	}
+	left := treePane.Render(textwidth.Block(m.treeView(), m.treeWidth, m.treeRows()))
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
 
@@ -235,12 +327,11 @@ func (m *Model) treeView() string {
 			lines = append(lines, " "+st.Heading.Render(textwidth.Truncate(e.text, m.treeWidth-1, st.Ellipsis)))
 		case e.kind == noteEntry:
 			lines = append(lines, " "+st.Notice.Render(textwidth.Truncate(e.text, m.treeWidth-1, st.Ellipsis)))
-		case i == m.sel && !m.inModule:
-			lines = append(lines, " "+st.Pointer+" "+st.Selected.Render(textwidth.Fit(e.text, m.treeWidth-4, st.Ellipsis)))
 		case i == m.sel:
-			lines = append(lines, " "+st.Pointer+" "+st.Heading.Render(textwidth.Truncate(e.text, m.treeWidth-4, st.Ellipsis)))
+			lines = append(lines, " "+st.Pointer+" "+st.HelpKey.Render(textwidth.PadRight(e.jump, 1))+" "+
+				st.Selected.Render(textwidth.Fit(e.text, m.treeWidth-6, st.Ellipsis)))
 		default:
-			lines = append(lines, "   "+textwidth.Truncate(e.text, m.treeWidth-4, st.Ellipsis))
+			lines = append(lines, "   "+st.HelpKey.Render(textwidth.PadRight(e.jump, 1))+" "+textwidth.Truncate(e.text, m.treeWidth-6, st.Ellipsis))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -262,7 +353,8 @@ func (m *Model) moduleView(w, h int) string {
 	lines := []string{
 		"欢迎，" + name + "。",
 		"",
-		"请在左侧选择功能模块，按 enter 打开；",
+		"请在左侧选择功能模块，按 enter 打开，",
+		"或直接按模块前的数字或字母；",
 		"在模块中按 esc 返回菜单。",
 	}
 	if m.user.Role == domain.RoleUnit && !m.user.UnitActive() {
@@ -280,7 +372,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		back.SetHelp("esc", "返回")
 		return append(m.open.ShortHelp(), back)
 	}
-	return []key.Binding{m.c.Keys.Choose, m.c.Keys.Open, m.c.Keys.Reload}
+	return []key.Binding{m.c.Keys.Choose, m.c.Keys.Open, keyJump}
 }
 
 // FullHelp groups the same keys.
@@ -290,7 +382,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		back.SetHelp("esc", "返回")
 		return append(m.open.FullHelp(), []key.Binding{back})
 	}
-	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down, m.c.Keys.Open, m.c.Keys.Reload}}
+	return [][]key.Binding{{m.c.Keys.Up, m.c.Keys.Down, keyHome, keyPageUp}, {m.c.Keys.Open, keyJump, m.c.Keys.Reload}}
 }
 
 // unavailable stands for a module delivered later.

@@ -230,7 +230,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		clearField(d)
 		d.Type("Start2026a")
 		d.Press(tea.KeyEnter)
-		d.MustSee("已新增：龙海生（男，1979-03-04），已开通登录账号", "首次登录须修改密码")
+		d.MustSee("已新增：龙海生（男，1979-03-04），已开通登录账号", "须修改密码") // the message wraps to the next line
 		d.Press(tea.KeyEsc, tea.KeyCtrlX)
 		d.Login(loginID, "Start2026a")
 		d.MustSee("修改密码")
