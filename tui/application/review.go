@@ -97,7 +97,9 @@ func NewReview(c *common.Common) common.Component {
 			a.UpdatedAt.In(domain.ChinaTime).Format("01-02 15:04"), a.Status.Label()}}
 	}, func(page domain.PageRequest) func(context.Context) (domain.Page[domain.UnitApplication], error) {
 		q := domain.ApplicationQuery{Status: reviewFilters[m.filter].status, Name: strings.TrimSpace(m.name.Value("name")), PageRequest: page}
-		return func(ctx context.Context) (domain.Page[domain.UnitApplication], error) { return svc.ListApplications(ctx, q) }
+		return func(ctx context.Context) (domain.Page[domain.UnitApplication], error) {
+			return svc.ListApplications(ctx, q)
+		}
 	})
 	return m
 }
