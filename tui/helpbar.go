@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 
+	"jxjy/tui/common"
 	"jxjy/tui/textwidth"
 )
 
@@ -46,4 +48,22 @@ func shortHelp(h help.Model, bindings []key.Binding) string {
 		used += w
 	}
 	return b.String()
+}
+
+// The smallest terminal every screen serves: below it the login's captcha
+// or a list's rows would be cut off.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// tooSmall is the whole frame while the terminal is below the minimum:
+// one clear sentence, wrapped to fit, instead of a broken screen.
+func tooSmall(c *common.Common, w, h int) string {
+	text := fmt.Sprintf("终端窗口太小，请放大到至少 %d×%d（当前 %d×%d）", MinWidth, MinHeight, w, h)
+	lines := textwidth.Wrap(text, max(w, 1))
+	for i := range lines {
+		lines[i] = c.Styles.Notice.Render(lines[i])
+	}
+	return textwidth.Block(strings.Join(lines, "\n"), w, h)
 }

@@ -205,6 +205,9 @@ func TestAnySizeFits(t *testing.T) {
 		screens[name]()
 		for _, size := range [][2]int{{1, 1}, {10, 4}, {30, 10}, {60, 20}, {79, 23}, {132, 43}} {
 			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			if small := size[0] < 80 || size[1] < 24; small != strings.Contains(d.m.View(), "终端窗口太小") && size[0] >= 30 {
+				t.Errorf("%s at %v: too-small notice shown=%v:\n%s", name, size, !small, d.m.View())
+			}
 			lines := strings.Split(d.m.View(), "\n")
 			if len(lines) != size[1] {
 				t.Errorf("%s at %v: %d lines", name, size, len(lines))

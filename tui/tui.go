@@ -371,6 +371,9 @@ func (m *Model) resize(w, h int) {
 // the status bar: exactly the terminal's size.
 func (m *Model) View() string {
 	w, h := m.c.Width, m.c.Height
+	if w < MinWidth || h < MinHeight {
+		return tooSmall(m.c, w, h)
+	}
 	bodyH := max(h-2-m.helpRows(), 1)
 	var bottom string
 	if m.confirmQuit {
