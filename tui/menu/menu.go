@@ -4,6 +4,8 @@
 package menu
 
 import (
+	"context"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -53,6 +55,8 @@ var (
 // Model is the menu screen.
 type Model struct {
 	c        *common.Common
+	id       common.ScreenID
+	work     domain.WorkCounts // today's work by module key, shown beside it
 	user     domain.User
 	registry Registry
 	entries  []entry
@@ -70,7 +74,7 @@ type Model struct {
 
 // New builds the menu of user's role (domain.MenuFor).
 func New(c *common.Common, user domain.User, registry Registry) *Model {
-	m := &Model{c: c, user: user, registry: registry, sel: -1}
+	m := &Model{c: c, id: c.NewID(), user: user, registry: registry, sel: -1}
 	for _, g := range domain.MenuFor(user) {
 		m.entries = append(m.entries, entry{kind: groupEntry, text: g.Title})
 		for _, mod := range g.Modules {
@@ -93,9 +97,38 @@ func New(c *common.Common, user domain.User, registry Registry) *Model {
 		m.treeWidth = max(m.treeWidth, textwidth.Width(e.text))
 	}
 	// A space, the pointer, a space, the jump key and a space before
-	// module titles; one after.
-	m.treeWidth += 6
+	// module titles; room for a count of today's work and one space after.
+	m.treeWidth += 6 + workWidth
 	return m
+}
+
+// workWidth is the room for a module's count: " 999+".
+const workWidth = 5
+
+type workCounted struct{ counts domain.WorkCounts }
+
+// countWork asks the server for today's work; the menu asks each time it
+// gets the keyboard back, never on a timer, so an idle screen stays still.
+func (m *Model) countWork() tea.Cmd {
+	svc := m.c.Services.Work
+	if svc == nil {
+		return nil
+	}
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		w, err := svc.Work(ctx)
+		return workCounted{counts: w}, err
+	})
+}
+
+// workBadge is a module's count as the tree shows it.
+func workBadge(n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n > 999:
+		return "999+"
+	}
+	return strconv.Itoa(n)
 }
 
 // modules counts the module entries so far.
@@ -109,17 +142,24 @@ func (m *Model) modules() int {
 	return n
 }
 
-// Init has nothing to fetch: the tree comes with the session.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init counts today's work; the tree itself comes with the session.
+func (m *Model) Init() tea.Cmd { return m.countWork() }
 
 // Update moves in the tree, or hands keys to the opened module; every other
 // message goes to the module, which drops answers not meant for it.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	k, isKey := msg.(tea.KeyMsg)
+	if r, ok := msg.(common.Result); ok && r.To == m.id {
+		if v, ok := r.Value.(workCounted); ok && r.Err == nil {
+			m.work = v.counts
+		}
+		return nil
+	}
 	switch {
 	case isKey && m.inModule && key.Matches(k, m.c.Keys.Back) && !common.IsNested(m.open):
 		m.inModule = false
 		m.sizeModule()
+		return m.countWork()
 	case isKey && m.inModule:
 		return m.open.Update(k)
 	case isKey && key.Matches(k, m.c.Keys.Up):
@@ -152,6 +192,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // changed session, when m still offers it: the operator stays where they
 // were, with everything typed there.
 func (m *Model) Keep(old *Model) {
+	m.work = old.work
 	if old.open == nil {
 		return
 	}
@@ -329,12 +370,22 @@ func (m *Model) treeView() string {
 			lines = append(lines, " "+st.Notice.Render(textwidth.Truncate(e.text, m.treeWidth-1, st.Ellipsis)))
 		case i == m.sel:
 			lines = append(lines, " "+st.Pointer+" "+st.HelpKey.Render(textwidth.PadRight(e.jump, 1))+" "+
-				st.Selected.Render(textwidth.Fit(e.text, m.treeWidth-6, st.Ellipsis)))
+				st.Selected.Render(textwidth.Fit(e.text, m.treeWidth-6-workWidth, st.Ellipsis))+m.badge(e))
 		default:
-			lines = append(lines, "   "+st.HelpKey.Render(textwidth.PadRight(e.jump, 1))+" "+textwidth.Truncate(e.text, m.treeWidth-6, st.Ellipsis))
+			lines = append(lines, "   "+st.HelpKey.Render(textwidth.PadRight(e.jump, 1))+" "+
+				textwidth.Fit(e.text, m.treeWidth-6-workWidth, st.Ellipsis)+m.badge(e))
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// badge is e's count of today's work, right-aligned in its room.
+func (m *Model) badge(e entry) string {
+	b := workBadge(m.work[e.module.Key])
+	if b == "" {
+		return ""
+	}
+	return m.c.Styles.Notice.Render(textwidth.PadLeft(b, workWidth))
 }
 
 // moduleView is the opened module under its title, or a welcome, in a
