@@ -161,6 +161,7 @@ func New(db *store.DB, cfg Config) *Server {
 		Requirements: store.NewRequirementService(db),
 		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont, cfg.PublicURL)),
 		Dictionaries: store.NewDictionaryService(db),
+		Work:         store.NewWorkService(db),
 		Ready:        db.Ping,
 		PoolStats:    db.PoolStats,
 		Logger:       cfg.Logger,

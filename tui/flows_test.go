@@ -27,6 +27,16 @@ var specUnitMenu = [][]string{
 	{"查询统计", "专业课计划查询", "继续教育培训记录查询"},
 }
 
+// selectedEntry is the tree line with the selection marker.
+func selectedEntry(view string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, "› ") {
+			return l
+		}
+	}
+	return ""
+}
+
 // treeLines is the text inside the left pane, one entry per line.
 func treeLines(view string) []string {
 	var out []string
@@ -65,14 +75,18 @@ func TestLoginUnitSeesTheManualsMenu(t *testing.T) {
 	if got != want {
 		t.Fatalf("login request = %+v, want %+v", got, want)
 	}
+	// Each module shows the key that opens it: 1…9, then letters.
 	var wantTree []string
+	jumps := "123456789abcdefghimnoprstuvwxyz"
+	n := 0
 	for _, g := range specUnitMenu {
 		wantTree = append(wantTree, " "+g[0])
 		for _, mod := range g[1:] {
-			wantTree = append(wantTree, "   "+mod)
+			wantTree = append(wantTree, "   "+jumps[n:n+1]+" "+mod)
+			n++
 		}
 	}
-	wantTree[1] = " › 法人单位角色申请" // selected first
+	wantTree[1] = " › 1 法人单位角色申请" // selected first
 	tree := treeLines(d.view())
 	if strings.Join(tree[:len(wantTree)], "\n") != strings.Join(wantTree, "\n") {
 		t.Fatalf("tree:\n%s\nwant:\n%s", strings.Join(tree, "\n"), strings.Join(wantTree, "\n"))
@@ -86,16 +100,23 @@ func TestLoginUnitSeesTheManualsMenu(t *testing.T) {
 
 	// At 80×24 the tree scrolls; the last module is reachable and opens.
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	for range 30 {
+	for range 17 {
 		d.typeText("j")
 	}
-	d.mustSee("› 继续教育培训记录查询", "查询统计")
+	d.mustSee("› 1 法人单位角色申请", " 法人单位 ") // down wraps round after the 17th
+	d.press(tea.KeyEnd)
+	d.mustSee("› h 继续教育培训记录查询", "查询统计")
 	d.press(tea.KeyEnter)
 	d.mustSee("全部有效记录", "没有符合条件的培训记录")
-	for range 30 {
-		d.press(tea.KeyEsc, tea.KeyUp)
-	}
-	d.mustSee("› 法人单位角色申请", " 法人单位 ")
+	d.press(tea.KeyEsc, tea.KeyHome)
+	d.mustSee("› 1 法人单位角色申请", " 法人单位 ")
+	// A module's key opens it at once; pgdn moves a screen of the tree.
+	d.typeText("h")
+	d.mustSee("全部有效记录")
+	d.press(tea.KeyEsc, tea.KeyUp)
+	d.mustSee("› g 专业课计划查询")
+	d.press(tea.KeyPgUp)
+	d.mustSee("› 3 专业课计划申报") // 20 lines further up
 }
 
 func TestUnapprovedUnitSeesOnlyTheApplication(t *testing.T) {
@@ -113,6 +134,9 @@ func TestUnapprovedUnitSeesOnlyTheApplication(t *testing.T) {
 	}
 	d.press(tea.KeyDown, tea.KeyDown, tea.KeyEnter)
 	d.mustSee("附件(0)", "单位名称：")
+	// The open module has the whole width; esc brings the tree back.
+	d.mustNotSee("申请状态：")
+	d.press(tea.KeyEsc)
 	if !strings.Contains(lineWith(t, d.view(), "附件(0)"), "││") ||
 		!strings.Contains(treeLines(d.view())[1], "法人单位角色申请") {
 		t.Fatalf("the only module did not open:\n%s", d.view())
@@ -374,7 +398,7 @@ func adminAt(t *testing.T, moduleTitle string) *driver {
 	d.auth.login = loginAs(adminUser)
 	d.login("admin", "Demo@2026")
 	for range 4 {
-		if strings.Contains(d.view(), "› "+moduleTitle) {
+		if strings.Contains(selectedEntry(d.view()), moduleTitle) {
 			d.press(tea.KeyEnter)
 			return d
 		}

@@ -397,12 +397,18 @@ func (m *Model) resize(w, h int) {
 // the status bar: exactly the terminal's size.
 func (m *Model) View() string {
 	w, h := m.c.Width, m.c.Height
+	if w < MinWidth || h < MinHeight {
+		return tooSmall(m.c, w, h)
+	}
 	bodyH := max(h-2-m.helpRows(), 1)
 	var bottom string
 	if m.confirmQuit {
 		bottom = m.c.Styles.Confirm.Render(" 确定退出吗？(y/n)")
 	} else {
 		bottom = m.help.View(rootHelp{m})
+		if !m.help.ShowAll {
+			bottom = shortHelp(m.help, rootHelp{m}.ShortHelp())
+		}
 	}
 	return textwidth.Block(lipgloss.JoinVertical(lipgloss.Left,
 		m.titleBar(w),

@@ -24,7 +24,7 @@ import (
 // benchScenarios are the requests `jxjy bench` can drive: each of the
 // first five is one operator's page; recount and import are a big unit's
 // whole-unit operations (loadbench_unit.go).
-var benchScenarios = []string{"login", "persons", "records", "queue", "stats", "recount", "import"}
+var benchScenarios = []string{"login", "persons", "records", "queue", "stats", "work", "recount", "import"}
 
 // unitScenarios run as --unit-account, one operator at a time unless
 // --concurrency is given: an office runs one recount or import at once.
@@ -39,7 +39,7 @@ var unitScenarios = []string{"recount", "import"}
 func runBench(ctx context.Context, args []string) error {
 	fs := newFlagSet("bench")
 	server := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
-	scenario := fs.String("scenario", "persons", "login|persons|records|queue|stats|recount|import, or several joined by commas, or all")
+	scenario := fs.String("scenario", "persons", "login|persons|records|queue|stats|work|recount|import, or several joined by commas, or all")
 	duration := fs.Duration("duration", 30*time.Second, "how long each scenario runs")
 	concurrency := fs.Int("concurrency", 50, "clients at once")
 	units := fs.Int("units", 210, "generated units to spread the clients over (as given to jxjy gen)")
@@ -219,6 +219,11 @@ func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units 
 		case "queue":
 			out[w] = timed(func(ctx context.Context, _ *rand.Rand) bool {
 				return ok(b.do(ctx, "GET", "/records?status=submitted&limit=20", token, nil, nil))
+			})
+		case "work":
+			// The menu's count of today's work, asked each time it shows.
+			out[w] = timed(func(ctx context.Context, _ *rand.Rand) bool {
+				return ok(b.do(ctx, "GET", "/work", token, nil, nil))
 			})
 		case "records":
 			var page domain.Page[domain.Person]

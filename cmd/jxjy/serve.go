@@ -155,7 +155,7 @@ func clientServices(c *client.Client) common.Services {
 	return common.Services{Auth: c, Ref: c, Admin: c, Health: c, Applications: c, Attachments: c, History: c,
 		Persons: c, Teachers: c, Records: c, RecordImport: c,
 		Requirements: c, Certificates: c, Courses: c, Plans: c, Classes: c,
-		Credit: c, Queries: c, Dictionaries: c}
+		Credit: c, Queries: c, Dictionaries: c, Work: c}
 }
 
 // runEmbedded is `jxjy` alone: the server on a loopback port over SQLite in

@@ -69,6 +69,8 @@ type Config struct {
 	// 我的证书 and the public certificate check.
 	Requirements domain.RequirementService
 	Certificates domain.CertificateService
+	// Work counts what waits for the caller, for the menu.
+	Work domain.WorkService
 	// Dictionaries serves the administrator's 字典维护.
 	Dictionaries domain.DictionaryAdmin
 	// PoolStats reports the database connection pools for the metrics page.

@@ -75,6 +75,7 @@ var authzMatrix = map[string]string{
 	"GET /query/records/{id}":                ".o.......",
 	"GET /query/record-export":               ".os......",
 	"GET /stats":                             ".os..oso.",
+	"GET /work":                              ".osssosos",
 	"GET /records":                           ".osss....",
 	"GET /records/persons":                   ".os......",
 	"GET /records/hours":                     "...s.....",

@@ -38,7 +38,8 @@ func start(t *testing.T, db *store.DB) (*tuitest.Driver, *servertest.Env, string
 func paneText(d *tuitest.Driver) string {
 	var b strings.Builder
 	for _, l := range strings.Split(d.View(), "\n") {
-		if _, right, ok := strings.Cut(l, "││"); ok {
+		// The open module has the whole width: │ text │.
+		if right, ok := strings.CutPrefix(l, "│"); ok {
 			b.WriteString(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(right), "│")))
 		}
 	}
@@ -80,7 +81,7 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		d.Fits("print list")
 
 		find(d, "李晓红")
-		d.MustSee("查找：李晓红", "共 1 人")
+		d.MustSee("查找：李晓红", "第 1 条，共 1 条")
 		d.Type("p")
 		d.MustSee("保存到", "enter 保存")
 		d.Fits("save dialog")

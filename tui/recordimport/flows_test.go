@@ -126,7 +126,7 @@ func TestBatchImportFlow(t *testing.T) {
 
 		// The same file again: every good row is already there.
 		d.Type("u")
-		d.MustSee("名单.xlsx ]")
+		d.MustSee("名单.xlsx ")
 		d.Press(tea.KeyEnter)
 		d.MustSee("共 149 行：有效 0，有误 11，已存在 138", "已有相同记录", "没有可入库的行")
 		d.Type("i")
