@@ -48,14 +48,30 @@ func TestImportRoutesByRole(t *testing.T) {
 		data := importFile(t, 40)
 		paths := map[string]bool{"/record-import/template": false, "/record-import/validate": true,
 			"/record-import": true, "/record-import/error-report": true}
+		// A validation's routes: an unknown id is the unit's 404 (the
+		// role and the module lock are checked first).
+		byID := map[string]string{"/record-import/validations/0123": "POST", "/record-import/validations/0123/error-report": "GET"}
 		covered := 0
 		for _, rt := range env.Srv.API.Routes() {
 			if strings.HasPrefix(rt.Path, "/record-import") {
 				covered++
 			}
 		}
-		if covered != len(paths) {
-			t.Fatalf("%d import routes, %d in the test", covered, len(paths))
+		if covered != len(paths)+len(byID) {
+			t.Fatalf("%d import routes, %d in the test", covered, len(paths)+len(byID))
+		}
+		for path, method := range byID {
+			for user, tok := range toks {
+				want := 403
+				switch user {
+				case store.DemoUnit:
+					want = 404
+				case store.DemoNewUnit:
+					want = 424
+				}
+				wantStatus(t, send(t, method, env.URL+"/api/v1"+path, tok, nil, nil), want, path+" by "+user)
+			}
+			wantStatus(t, send(t, method, env.URL+"/api/v1"+path, "", nil, nil), 401, path+" without a session")
 		}
 		for path, upload := range paths {
 			for user, tok := range toks {

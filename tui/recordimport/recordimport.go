@@ -171,8 +171,8 @@ func (m *Model) homeKey(k tea.KeyMsg) tea.Cmd {
 		switch {
 		case m.report == nil:
 			m.outcome = pane.Outcome{Failure: "请先按 u 上传填写好的模板，校验后再入库"}
-		case m.imported && m.report.Valid == 0:
-			m.outcome = pane.Outcome{Failure: "本文件的有效行已全部入库；修改有误的行后请重新上传"}
+		case m.imported:
+			m.outcome = pane.Outcome{Failure: "该校验报告中的有效记录已入库；修改有误的行后请按 u 重新上传校验"}
 		case m.report.Valid == 0:
 			m.outcome = pane.Outcome{Failure: "没有可入库的有效行：请按 e 保存错误报告，修改后重新上传"}
 		default:
@@ -321,19 +321,16 @@ func (m *Model) startValidate(path string) tea.Cmd {
 	})
 }
 
+// startImport stores the rows of the report on screen, by its
+// validation id: the file is not read again, so what is stored is what
+// the operator saw.
 func (m *Model) startImport() tea.Cmd {
-	up, f, problem := m.openSource(m.source)
-	if problem != "" {
-		m.mode, m.outcome = home, pane.Outcome{Failure: problem}
-		return nil
-	}
-	ctx, cancel := m.begin(importing, up.Name)
+	id := m.report.ID
+	ctx, cancel := m.begin(importing, filepath.Base(m.source))
 	svc := m.c.Services.RecordImport
 	return run(m.id, importing, func(report func(domain.ImportProgress)) event {
 		defer cancel()
-		defer f.Close()
-		up.Progress = report
-		res, err := svc.ImportRecords(ctx, up)
+		res, err := svc.ImportValidated(ctx, id, report)
 		return event{result: res, err: err}
 	})
 }
@@ -343,16 +340,10 @@ func (m *Model) startImport() tea.Cmd {
 // complete, so a failure never leaves half a workbook under the real
 // name. Over SSH (target "") it goes to the outbox under a free name.
 func (m *Model) startSave(k kind, target string) tea.Cmd {
-	var up domain.ImportUpload
-	var src *os.File
-	name := templateName
+	name, validation := templateName, ""
 	if k == savingReport {
-		var problem string
-		if up, src, problem = m.openSource(m.source); problem != "" {
-			m.mode, m.outcome = home, pane.Outcome{Failure: problem}
-			return nil
-		}
-		name = strings.TrimSuffix(up.Name, filepath.Ext(up.Name)) + reportSuffix
+		base := filepath.Base(m.source)
+		name, validation = strings.TrimSuffix(base, filepath.Ext(base))+reportSuffix, m.report.ID
 	}
 	var out *os.File
 	var err error
@@ -362,9 +353,6 @@ func (m *Model) startSave(k kind, target string) tea.Cmd {
 		out, err = os.CreateTemp(filepath.Dir(target), ".jxjy-import-*")
 	}
 	if err != nil {
-		if src != nil {
-			src.Close()
-		}
 		m.mode, m.outcome = home, pane.Outcome{Failure: "无法保存文件：" + common.FileProblem(err)}
 		return nil
 	}
@@ -375,9 +363,9 @@ func (m *Model) startSave(k kind, target string) tea.Cmd {
 		var data []byte
 		var err error
 		if k == savingReport {
-			defer src.Close()
-			up.Progress = report
-			data, err = svc.ImportErrorReport(ctx, up)
+			// The report of the validation on screen, not of the file as
+			// it may be now.
+			data, err = svc.ValidationErrorReport(ctx, validation)
 		} else {
 			data, err = svc.ImportTemplate(ctx)
 		}
@@ -526,8 +514,8 @@ func (m *Model) View() string {
 		body = st.Confirm.Render(wrap.Render(m.target + " 已存在，覆盖吗？(y/n)"))
 	case confirmImport:
 		r := m.report
-		body = st.Confirm.Render(wrap.Render(fmt.Sprintf("将把%d条有效记录入库（有误%d行、已存在%d行不入库）。入库时会重新校验文件，确定吗？(y/n)",
-			r.Valid, r.Invalid, r.Existing)))
+		body = st.Confirm.Render(wrap.Render(fmt.Sprintf("将入库上述校验报告中的%d条有效记录（有误%d行、已存在%d行不入库），确定吗？(y/n)",
+			r.Valid, r.Invalid, r.Existing))) + "\n" + st.Muted.Render(wrap.Render("入库的是校验时读到的内容；此后对文件的修改不会入库，如有修改请按 n 后重新上传校验。"))
 	case working:
 		body = m.workView()
 	}
