@@ -895,5 +895,12 @@ func importReport(fileName string, sheet *xlsximport.Sheet, checked []checkedRow
 			rep.Valid++
 		}
 	}
+	for _, sk := range sheet.Skipped {
+		rep.Warnings++
+		rep.Problems = append(rep.Problems, domain.ImportProblem{Row: sk.Number, Column: xlsximport.FieldRemark.Label(),
+			Message: sk.Message, Warning: true})
+	}
+	// By row, as the sheet reads.
+	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Row < rep.Problems[j].Row })
 	return rep
 }
