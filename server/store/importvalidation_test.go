@@ -194,4 +194,3 @@ func wantMessage(t *testing.T, err error, code domain.Code, contains string) {
 		t.Fatalf("error %q lacks %q", err, contains)
 	}
 }
-
