@@ -42,6 +42,7 @@ var (
 	keyUpload   = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "上传模板"))
 	keyImport   = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "数据入库"))
 	keyReport   = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "保存错误报告"))
+	keyFilter   = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "只看有误"))
 	keyBrowse   = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "浏览文件"))
 	keyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "取消"))
 )
@@ -78,7 +79,12 @@ type Model struct {
 	source   string
 	report   *domain.ImportReport
 	imported bool
-	table    *table.Table
+	// errorsOnly hides the rows that are only 已存在, leaving what needs
+	// fixing; kinds then counts the problems by column.
+	errorsOnly bool
+	shown      int
+	kinds      string
+	table      *table.Table
 	outcome  pane.Outcome
 
 	width, height int
@@ -179,6 +185,9 @@ func (m *Model) homeKey(k tea.KeyMsg) tea.Cmd {
 			m.outcome.Clear()
 			m.mode = confirmImport
 		}
+	case key.Matches(k, keyFilter) && m.report != nil:
+		m.errorsOnly = !m.errorsOnly
+		m.show(*m.report)
 	case key.Matches(k, keyReport):
 		switch {
 		case m.report == nil:
@@ -450,25 +459,62 @@ func (m *Model) failed(ev event) tea.Cmd {
 	return nil
 }
 
-// show lists a report's problems.
+// show lists a report's problems, or only those that need fixing.
 func (m *Model) show(r domain.ImportReport) {
 	m.report = &r
-	rows := make([]table.Row, len(r.Problems))
+	var rows []table.Row
+	counts, order := map[string]int{}, []string{}
 	for i, p := range r.Problems {
+		if m.errorsOnly && p.Existing {
+			continue
+		}
 		column := p.Column
 		if column == "" {
 			column = "—"
 		}
-		rows[i] = table.Row{ID: int64(i), Cells: []string{strconv.Itoa(p.Row), column, p.Message}}
+		rows = append(rows, table.Row{ID: int64(i), Cells: []string{strconv.Itoa(p.Row), column, p.Message}})
+		if counts[p.Kind()] == 0 {
+			order = append(order, p.Kind())
+		}
+		counts[p.Kind()]++
+	}
+	m.shown, m.kinds = len(rows), ""
+	if m.errorsOnly {
+		parts := make([]string, len(order))
+		for i, k := range order {
+			parts[i] = fmt.Sprintf("%s %d", k, counts[k])
+		}
+		m.kinds = "只看有误（f 显示全部）：" + strings.Join(parts, "，")
+		if len(parts) == 0 {
+			m.kinds = "只看有误（f 显示全部）：没有有误的行"
+		}
 	}
 	m.table.SetRows(rows)
 	m.table.Select(0)
+	m.fitTable()
+}
+
+// kindsView is the problem counts by kind, wrapped, when only errors show.
+func (m *Model) kindsView() string {
+	if m.kinds == "" {
+		return ""
+	}
+	return m.c.Styles.Muted.Render(lipgloss.NewStyle().Width(m.width).Render(m.kinds))
+}
+
+// fitTable gives the table what the other lines leave.
+func (m *Model) fitTable() {
+	kinds := 0
+	if m.kinds != "" {
+		kinds = lipgloss.Height(m.kindsView())
+	}
+	m.table.SetSize(m.width, max(m.height-fixedLines-kinds, 1))
 }
 
 // SetSize fits the module into w×h cells.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(w, 20), max(h, 8)
-	m.table.SetSize(m.width, m.height-fixedLines)
+	m.fitTable()
 	if m.path != nil {
 		m.path.SetWidth(m.width)
 	}
@@ -541,6 +587,9 @@ func (m *Model) homeView() string {
 	}
 	counts := fmt.Sprintf("共 %d 行：", r.Rows) + st.Success.Render(fmt.Sprintf("有效 %d", r.Valid)) + "，" +
 		st.Error.Render(fmt.Sprintf("有误 %d", r.Invalid)) + "，" + fmt.Sprintf("已存在 %d", r.Existing)
+	if r.Warnings > 0 {
+		counts += "，" + st.Error.Render(fmt.Sprintf("提示 %d", r.Warnings))
+	}
 	if m.imported {
 		counts += st.Muted.Render("（已入库）")
 	}
@@ -548,7 +597,7 @@ func (m *Model) homeView() string {
 	if row, ok := m.table.Selected(); ok && len(r.Problems) > 0 {
 		p := r.Problems[row.ID]
 		// No spaces: the wrap then breaks by cells, filling both lines.
-		detail = fmt.Sprintf("[%d/%d]第%d行", m.table.Cursor()+1, len(r.Problems), p.Row)
+		detail = fmt.Sprintf("[%d/%d]第%d行", m.table.Cursor()+1, m.shown, p.Row)
 		if p.Column != "" {
 			detail += "，" + p.Column
 		}
@@ -562,12 +611,11 @@ func (m *Model) homeView() string {
 	if lipgloss.Height(outcome) > 2 {
 		bottom = textwidth.Block(outcome, w, 4)
 	}
-	return strings.Join([]string{
-		textwidth.Truncate(file, w, st.Ellipsis),
-		textwidth.Truncate(counts, w, st.Ellipsis),
-		m.table.View(),
-		bottom,
-	}, "\n")
+	lines := []string{textwidth.Truncate(file, w, st.Ellipsis), textwidth.Truncate(counts, w, st.Ellipsis)}
+	if kinds := m.kindsView(); kinds != "" {
+		lines = append(lines, kinds)
+	}
+	return strings.Join(append(lines, m.table.View(), bottom), "\n")
 }
 
 // ShortHelp lists the keys of the current view.
@@ -581,6 +629,13 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		if m.report != nil && m.report.Invalid > 0 {
 			out = append(out, keyReport)
+		}
+		if m.report != nil && len(m.report.Problems) > 0 {
+			filter := keyFilter
+			if m.errorsOnly {
+				filter.SetHelp("f", "显示全部")
+			}
+			out = append(out, filter)
 		}
 		return out
 	case typingSource:
