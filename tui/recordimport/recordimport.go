@@ -85,7 +85,7 @@ type Model struct {
 	shown      int
 	kinds      string
 	table      *table.Table
-	outcome  pane.Outcome
+	outcome    pane.Outcome
 
 	width, height int
 }
