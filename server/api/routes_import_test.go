@@ -248,3 +248,51 @@ func TestImportTenancy(t *testing.T) {
 		}
 	})
 }
+
+// 数据入库 over HTTP names the validation, not a file (whatever became of
+// the file since): the stored rows are the report's, and the validation is
+// used once, by its owner, before it expires.
+func TestImportStoresTheValidationOverHTTP(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := servertest.Start(t, db, false)
+		tok := token(t, env, store.DemoUnit)
+		ndjson := map[string]string{"Accept": "application/x-ndjson", "Accept-Encoding": "identity"}
+		var rep domain.ImportReport
+		a := sendFile(t, env, "/record-import/validate", tok, importFile(t, 40), nil)
+		if err := json.Unmarshal(a.body, &rep); err != nil || a.status != 200 || rep.ID == "" || len(rep.SHA256) != 64 || rep.ExpiresAt.IsZero() {
+			t.Fatalf("validate: %d %s", a.status, a.body)
+		}
+		other, _ := approveOther(t, env)
+		wantStatus(t, send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, other, nil, nil), 404, "another unit's id")
+		wantStatus(t, send(t, "GET", env.URL+"/api/v1/record-import/validations/"+rep.ID+"/error-report", other, nil, nil), 404,
+			"another unit's error report")
+
+		stored := send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, tok, nil, ndjson)
+		wantStatus(t, stored, 200, "store")
+		lines := readLines(t, stored.body)
+		res := lines[len(lines)-1].Result
+		if res == nil || res.Inserted != rep.Valid || res.Report.Rows != rep.Rows {
+			t.Fatalf("store answered %+v, want the report's %d", lines[len(lines)-1], rep.Valid)
+		}
+		again := send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, tok, nil, nil)
+		wantStatus(t, again, 404, "stored twice")
+		if e := again.err(t); !strings.Contains(e.Message, "已入库") {
+			t.Errorf("second store refused with %q", e.Message)
+		}
+		report := send(t, "GET", env.URL+"/api/v1/record-import/validations/"+rep.ID+"/error-report", tok, nil, nil)
+		wantStatus(t, report, 200, "error report of the validation")
+
+		// A validation past its expiry is refused, saying so.
+		a = sendFile(t, env, "/record-import/validate", tok, importFile(t, 60), nil)
+		if err := json.Unmarshal(a.body, &rep); err != nil {
+			t.Fatal(err)
+		}
+		storetest.ClockOf(db).Advance(domain.ImportValidationTTL)
+		tok = token(t, env, store.DemoUnit)
+		expired := send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, tok, nil, nil)
+		wantStatus(t, expired, 404, "expired")
+		if e := expired.err(t); !strings.Contains(e.Message, "已过期") {
+			t.Errorf("expired validation refused with %q", e.Message)
+		}
+	})
+}
