@@ -204,6 +204,37 @@ func TestTwoInstancesShareSessionsCaptchasLockoutsAndNumbers(t *testing.T) {
 		}
 	})
 
+	t.Run("a file validated on one is stored on the other, once", func(t *testing.T) {
+		s, status, errCode := in.login(t, in.a, in.a, store.DemoUnit, store.DemoPassword)
+		if status != 201 {
+			t.Fatalf("login: %d %s", status, errCode)
+		}
+		var file bytes.Buffer
+		if err := store.DemoImportWorkbook(&file, 40, time.Now().In(time.FixedZone("CST", 8*3600))); err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("POST", in.a+"/api/v1/record-import/validate?name=multi.xlsx", bytes.NewReader(file.Bytes()))
+		req.Header.Set("Content-Type", domain.ContentTypeXLSX)
+		req.Header.Set("Authorization", "Bearer "+s.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep domain.ImportReport
+		err = json.NewDecoder(resp.Body).Decode(&rep)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || rep.ID == "" || rep.Valid == 0 {
+			t.Fatalf("validate on A: %d %+v %v", resp.StatusCode, rep, err)
+		}
+		var res domain.ImportResult
+		if status, errCode := call(t, in.b, "POST", "/record-import/validations/"+rep.ID, s.Token, nil, &res); status != 200 || res.Inserted != rep.Valid {
+			t.Fatalf("store on B: %d %s, %d inserted of %d", status, errCode, res.Inserted, rep.Valid)
+		}
+		if status, errCode := call(t, in.a, "POST", "/record-import/validations/"+rep.ID, s.Token, nil, nil); status != 404 || errCode != domain.CodeNotFound {
+			t.Fatalf("the same validation again on A: %d %s, want not_found", status, errCode)
+		}
+	})
+
 	t.Run("failed logins on both count toward one lockout", func(t *testing.T) {
 		const maxFailures = 5 // store.AuthConfig's default
 		servers := []string{in.a, in.b}

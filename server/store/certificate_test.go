@@ -217,6 +217,45 @@ func TestRequirementsAreEditedByProvinceAndAdminOnly(t *testing.T) {
 	})
 }
 
+// A year whose certificates were issued changes only once the editor has
+// confirmed how many there are; they stay valid as issued.
+func TestRequirementOfAYearWithCertificatesNeedsTheirNumberConfirmed(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newCertWorld(t, db)
+		list, err := w.reqs.Requirements(w.province)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			issued := count(t, db, `SELECT COUNT(*) FROM certificates WHERE year = $1 AND status = 'valid'`, r.Year)
+			if issued == 0 {
+				continue
+			}
+			up := domain.RequirementInput{Year: r.Year, Total: r.Total + domain.HoursOf(10), PublicMin: r.PublicMin,
+				ProfessionalMin: r.ProfessionalMin, DailyCap: r.DailyCap, Version: r.Version}
+			_, err := w.reqs.UpdateRequirement(w.province, up)
+			wantField(t, err, domain.CodeConflict, "confirm_issued", strconv.Itoa(issued))
+			if !strings.Contains(domain.ErrorMessage(err), fmt.Sprintf("已发放%d张有效的继续教育证书", issued)) ||
+				!strings.Contains(domain.ErrorMessage(err), "仍按发放时的要求有效") {
+				t.Fatalf("refusal %q", domain.ErrorMessage(err))
+			}
+			up.ConfirmIssued = issued + 1
+			_, err = w.reqs.UpdateRequirement(w.province, up)
+			wantCode(t, err, domain.CodeConflict)
+			up.ConfirmIssued = issued
+			got, err := w.reqs.UpdateRequirement(w.province, up)
+			if err != nil || got.Total != r.Total+domain.HoursOf(10) {
+				t.Fatalf("confirmed update: %+v %v", got, err)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM certificates WHERE year = $1 AND status = 'valid'`, r.Year); n != issued {
+				t.Fatalf("%d certificates valid after the change, want %d", n, issued)
+			}
+			return
+		}
+		t.Fatal("no year of the demo has certificates")
+	})
+}
+
 func TestPrintIsRefusedWithTheShortfallThenIssuesOneNumber(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		w := newCertWorld(t, db)

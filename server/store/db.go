@@ -118,9 +118,12 @@ func (db *DB) openSQLite(path string) error {
 	// busy_timeout covers other processes (`jxjy admin` beside a running
 	// server); within one process the single writer connection serialises.
 	// _txlock=immediate takes the write lock at BEGIN, so a transaction never
-	// fails half-way when it first writes.
+	// fails half-way when it first writes. temp_store(2) keeps the writer's
+	// statement journals in memory: every multi-row INSERT in a transaction
+	// writes one, and in a temporary file that was a third of storing a
+	// 10,000-row import.
 	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
-	write, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	write, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=temp_store(2)&_txlock=immediate")
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}

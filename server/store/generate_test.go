@@ -71,6 +71,18 @@ func TestGenerateTinyProvince(t *testing.T) {
 		if got := schemaOf(t, db); got != schema {
 			t.Errorf("schema after generate differs:\n%s\nwas\n%s", got, schema)
 		}
+		// No effective record ends after today: a closed class credits
+		// its end date, and only a class that has ended is closed.
+		today := storetest.ClockOf(db).Now().In(domain.ChinaTime).Format(domain.DateLayout)
+		if n := count(t, db, `SELECT COUNT(*) FROM records WHERE status = 'effective' AND end_date > $1`, today); n != 0 {
+			t.Errorf("%d effective records end after today", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM classes WHERE status = 'closed' AND end_date > $1`, today); n != 0 {
+			t.Errorf("%d closed classes end after today", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM records r JOIN classes k ON k.id = r.class_id WHERE r.end_date <> k.end_date`); n != 0 {
+			t.Errorf("%d class records not dated the class's end", n)
+		}
 		// 26 units: one in each city's first county, then five in second
 		// counties (the big unit is in 广州市 itself).
 		if n := count(t, db, `SELECT COUNT(DISTINCT SUBSTR(region_code, 1, 4)) FROM units WHERE id IN (`+genUnits+`)`); n != 21 {
@@ -108,7 +120,7 @@ func TestGenerateTinyProvince(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM records WHERE (status = 'effective') <> (effective_at IS NOT NULL)`); n != 0 {
 			t.Errorf("%d records whose effective_at disagrees with their state", n)
 		}
-		today := storetest.ClockOf(db).Now().In(certChina).Format(domain.DateLayout)
+		today = storetest.ClockOf(db).Now().In(certChina).Format(domain.DateLayout)
 		if n := count(t, db, `SELECT COUNT(*) FROM records WHERE unit_id IN (`+genUnits+`)
 			AND (start_date > end_date OR CAST(SUBSTR(start_date, 1, 4) AS INTEGER) <> year
 				OR CAST(SUBSTR(end_date, 1, 4) AS INTEGER) <> year OR (source <> 'class' AND start_date > $1))`, today); n != 0 {

@@ -277,7 +277,7 @@ func TestImportUsesTheYearsDailyCap(t *testing.T) {
 			append(importRow(m[0], m[1], "每天四学时")[:8], 8, ""),
 			append(importRow(m[0], m[1], "超出四学时")[:8], 8.5, ""),
 			// A year without a requirement row takes the default cap of 8.
-			append(importRow(m[0], m[1], "很久以前")[:6], "2001-03-01", "2001-03-01", 8, ""),
+			append(importRow(m[0], m[1], "很久以前")[:6], "2010-03-01", "2010-03-01", 8, ""),
 		)))
 		if err != nil {
 			t.Fatal(err)

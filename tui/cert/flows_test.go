@@ -305,3 +305,34 @@ func TestAdminEditsARequirement(t *testing.T) {
 		d.MustSee("每日上限")
 	})
 }
+
+// Changing a year whose certificates were issued asks first, naming how
+// many there are and that they stay valid.
+func TestRequirementOfAYearWithCertificatesAsksFirst(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		d, env, _ := start(t, db)
+		d.Login(store.DemoProvince, store.DemoPassword)
+		d.OpenModule("学时要求设置")
+		year := strconv.Itoa(lastYear())
+		d.MustSee(year)
+		d.Press(tea.KeyDown)
+		d.Type("e")
+		d.MustSee("修改" + year + "年度学时要求")
+		d.Press(tea.KeyCtrlU)
+		d.Type("100")
+		d.Press(tea.KeyEnter, tea.KeyEnter, tea.KeyEnter, tea.KeyEnter)
+		d.MustSee("已发放", "张有效的继续教育证书", "确定修改吗？(y/n)")
+		d.Fits("asks about the certificates")
+		d.Type("n")
+		d.MustNotSee("确定修改吗")
+		d.MustSee("修改" + year + "年度学时要求")
+		d.Press(tea.KeyEnter)
+		d.MustSee("确定修改吗？(y/n)")
+		d.Type("y")
+		d.MustSee("已保存" + year + "年度学时要求：总学时100")
+		reqs, err := tuitest.APIAs(t, env, store.DemoUnit).Requirements(t.Context())
+		if err != nil || reqs[1].Total != domain.HoursOf(100) {
+			t.Fatalf("requirements: %+v %v", reqs, err)
+		}
+	})
+}
