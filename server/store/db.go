@@ -6,13 +6,16 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -58,6 +61,13 @@ type DB struct {
 	// crashPoint is Options.CrashPoint.
 	crashPoint func(op string)
 	stats      *statsCache
+	// instance names this process in the idempotency claims it holds;
+	// claims are the ones it is running (see heldClaims).
+	instance string
+	claims   *heldClaims
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open connects to url, migrates the schema and seeds the reference data.
@@ -96,6 +106,8 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		db.closePools()
 		return nil, err
 	}
+	db.instance, db.claims = newInstanceID(), newHeldClaims()
+	go db.renewClaims()
 	return db, nil
 }
 
@@ -179,7 +191,14 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools. On SQLite it first folds the WAL back into the
 // database file, so the file alone is a complete copy after shutdown.
+// Closing again returns the first close's outcome.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() { db.closeErr = db.close() })
+	return db.closeErr
+}
+
+func (db *DB) close() error {
+	db.stopRenewing()
 	var errs []error
 	if db.dialect == DialectSQLite {
 		if _, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
@@ -216,6 +235,15 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	committed = true
 	return mapDBError(tx.Commit())
+}
+
+// newInstanceID draws the name of one open store: unique per process
+// start, so a restarted server never mistakes its predecessor's claims
+// for its own.
+func newInstanceID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // atCrashPoint calls Options.CrashPoint, which only crash tests set.
