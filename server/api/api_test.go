@@ -171,6 +171,16 @@ func TestIdempotencyKeyReplays(t *testing.T) {
 		if third.status != 409 {
 			t.Fatalf("a new key must run again and hit the duplicate: %d %s", third.status, third.body)
 		}
+		// The same key with another body is not that request: replaying
+		// the first answer would confirm an account never asked for.
+		other := strings.Replace(body, "inst-b", "inst-c", 1)
+		reused := send(t, "POST", env.URL+"/api/v1/admin/accounts", tok, strings.NewReader(other), hdr)
+		if reused.status != 422 || reused.err(t).Message != "同一请求标识用于不同内容" || reused.header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("reused key: %d %s", reused.status, reused.body)
+		}
+		if again := send(t, "POST", env.URL+"/api/v1/admin/accounts", tok, strings.NewReader(other), map[string]string{"Idempotency-Key": "k-3"}); again.status != 201 {
+			t.Fatalf("the reused key's body ran after all: %d %s", again.status, again.body)
+		}
 	})
 }
 
