@@ -28,9 +28,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// StatusClientClosed is the status (nginx's 499) the access log and the
+// metrics record for a request its client abandoned: no answer was sent,
+// and the failure was not the server's.
+const StatusClientClosed = 499
+
+// clientClosed reports whether r's client hung up (its context ended),
+// and logs it for what it is, at INFO: whatever failed after that failed
+// because the client left, and a cancelled query is no internal error.
+// The caller answers StatusClientClosed if it has not answered yet.
+func (a *API) clientClosed(r *http.Request, err error) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	a.log.InfoContext(r.Context(), "client_closed", slog.String("request_id", requestID(r.Context())),
+		slog.String("path", r.URL.Path), slog.Any("err", err))
+	return true
+}
+
 // writeError answers with err as a domain error; foreign errors are logged
 // and hidden behind a generic internal error.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if a.clientClosed(r, err) {
+		w.WriteHeader(StatusClientClosed)
+		return
+	}
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		a.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r.Context())), slog.Any("err", err))

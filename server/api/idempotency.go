@@ -161,10 +161,11 @@ func (a *API) claimKey(w http.ResponseWriter, r *http.Request, key string) (scop
 }
 
 // settleKey stores the answer for replay, or releases the claim after a
-// server error so that a retry runs again.
+// server error, or when the client left before its answer (the work was
+// cancelled with it), so that a retry runs again.
 func (a *API) settleKey(r *http.Request, scope, key string, answer StoredResponse) {
 	ctx := context.WithoutCancel(r.Context())
-	if answer.Status >= 500 {
+	if answer.Status >= 500 || answer.Status == StatusClientClosed {
 		if err := a.cfg.Idempotency.Abort(ctx, scope, key); err != nil {
 			a.log.ErrorContext(ctx, "idempotency abort", "err", err)
 		}

@@ -27,13 +27,16 @@ func Start(t testing.TB, db *store.DB, captcha bool) *Env {
 	return StartWith(t, db, server.Config{CaptchaEnabled: captcha, AnonymousPerMinute: -1})
 }
 
-// StartWith is Start with a full configuration.
+// StartWith is Start with a full configuration; without a Logger the
+// server logs nowhere.
 func StartWith(t testing.TB, db *store.DB, cfg server.Config) *Env {
 	t.Helper()
 	if _, err := db.SeedDemo(t.Context()); err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	srv := server.New(db, cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
