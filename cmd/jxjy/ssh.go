@@ -40,7 +40,13 @@ func runSSH(ctx context.Context, args []string) error {
 	rate := fs.Int("rate", 20, "new connections per minute from one IP address")
 	publicHost := fs.String("public-host", "", "host[:port] shown in scp commands (default: the address the client used)")
 	ascii := fs.Bool("ascii", false, "ASCII borders by default (a client may send JXJY_ASCII=1)")
+	var link linkFlags
+	link.add(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	linkOpts, err := link.clientOptions(*url)
+	if err != nil {
 		return err
 	}
 	mode, err := sshserve.ParseAuthMode(*auth)
@@ -64,9 +70,12 @@ func runSSH(ctx context.Context, args []string) error {
 	}
 	serverURL := *url
 	srv, err := sshserve.New(sshserve.Config{
-		ServerURL: serverURL,
+		ServerURL:   serverURL,
+		Unencrypted: client.PlainRemote(serverURL),
 		ServicesFrom: func(remote net.Addr) common.Services {
-			return clientServices(client.New(serverURL, client.Options{ForwardedFor: hostOf(remote)}))
+			o := linkOpts
+			o.ForwardedFor = hostOf(remote)
+			return clientServices(client.New(serverURL, o))
 		},
 		HostKeyPath:          *hostKey,
 		FilesDir:             *files,

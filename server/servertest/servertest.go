@@ -35,7 +35,7 @@ func StartWith(t testing.TB, db *store.DB, cfg server.Config) *Env {
 		t.Fatalf("seed demo: %v", err)
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = discard()
 	}
 	srv := server.New(db, cfg)
 	ts := httptest.NewServer(srv.Handler())
@@ -47,3 +47,5 @@ func StartWith(t testing.TB, db *store.DB, cfg server.Config) *Env {
 func (e *Env) Client() *client.Client {
 	return client.New(e.URL, client.Options{RetryWait: 1})
 }
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

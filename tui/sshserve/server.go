@@ -35,6 +35,9 @@ import (
 type Config struct {
 	// ServerURL is the jxjy server each session's client talks to.
 	ServerURL string
+	// Unencrypted says the link to ServerURL is plain HTTP across a
+	// network (`jxjy ssh --insecure-http`); every session shows it.
+	Unencrypted bool
 	// Services builds the services of one session: a new client each
 	// call, so sessions never share a login.
 	Services func() common.Services
@@ -268,10 +271,11 @@ func (s *Server) handle(sess ssh.Session) {
 	profile := colorprofile.Env(sess.Environ())
 	host, port := s.publicAddr(sess)
 	opts := tui.Options{
-		Services:  s.services(sess),
-		ASCII:     asciiFor(sess.Environ(), s.cfg.ASCII),
-		ServerURL: s.cfg.ServerURL,
-		Renderer:  screen.Renderer(),
+		Services:    s.services(sess),
+		ASCII:       asciiFor(sess.Environ(), s.cfg.ASCII),
+		ServerURL:   s.cfg.ServerURL,
+		Unencrypted: s.cfg.Unencrypted,
+		Renderer:    screen.Renderer(),
 		Files: common.Files{
 			Mode: common.SSHFiles, Root: a.dir,
 			SSHUser: sess.User(), SSHHost: host, SSHPort: port,
