@@ -365,3 +365,24 @@ func TestRecordTenancyByRoute(t *testing.T) {
 		}
 	})
 }
+
+// Hours a domain type refuses while decoding come back as a field error
+// on hours, with the rule: 0.25 is no multiple of 0.5, a word no number.
+func TestHoursTypeErrorsNameTheField(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := servertest.Start(t, db, false)
+		tok := token(t, env, store.DemoPerson)
+		for hours, want := range map[string]string{`0.25`: "学时应为0.5的倍数", `"四"`: "学时应为数字", `true`: "学时应为数字"} {
+			body := `{"category":"public","form":"online","title":"学时类型","start_date":"` + chinaDay(3) +
+				`","end_date":"` + chinaDay(3) + `","hours":` + hours + `}`
+			a := send(t, "POST", env.URL+"/api/v1/records", tok, strings.NewReader(body), map[string]string{"Content-Type": "application/json"})
+			if a.status != 422 {
+				t.Errorf("hours %s: %d %s", hours, a.status, a.body)
+				continue
+			}
+			if e := a.err(t); e.Code != domain.CodeInvalid || e.Fields["hours"] != want {
+				t.Errorf("hours %s: %+v, want hours: %s", hours, e, want)
+			}
+		}
+	})
+}

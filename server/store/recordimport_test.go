@@ -313,7 +313,7 @@ func TestImportErrorReport(t *testing.T) {
 		}
 		last := len(rows[0]) - 1
 		if rows[0][last] != "错误说明" || rows[1][0] != c.foreign[0] || !strings.Contains(rows[1][last], "不是本单位") ||
-			!strings.Contains(rows[2][last], "学时：学时应以0.5为单位") {
+			!strings.Contains(rows[2][last], "学时：学时应为0.5的倍数") {
 			t.Errorf("report rows %v", rows)
 		}
 		_, err = c.imports.ImportErrorReport(c.unit, upload(importFile(t, importRow(m[0], m[1], "都对"))))
