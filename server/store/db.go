@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -219,10 +221,30 @@ func (db *DB) closePools() error {
 
 // withTx runs fn in a write transaction, committing when fn returns nil.
 // Driver errors come back mapped to domain errors (see mapDBError).
+//
+// A pooled connection can be dead when a transaction takes it: pgx
+// closes a connection whose query a cancelled request interrupted, and
+// the pool may hand it out before it notices. The driver then answers
+// driver.ErrBadConn, which pgx gives only for a statement it never sent,
+// and a transaction on a dead connection cannot commit; so the whole
+// transaction runs once more on a fresh connection, and the operator
+// sees no 500. A failed commit is never retried: whether it committed
+// is unknown.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	committing, err := db.runTx(ctx, fn)
+	if !committing && ctx.Err() == nil && badConn(err) {
+		db.log.Warn("transaction retried on a fresh connection", "err", err)
+		_, err = db.runTx(ctx, fn)
+	}
+	return mapDBError(err)
+}
+
+// runTx is one attempt of withTx; committing reports that err came
+// from the commit.
+func (db *DB) runTx(ctx context.Context, fn func(tx *sql.Tx) error) (committing bool, err error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return mapDBError(err)
+		return false, err
 	}
 	committed := false
 	defer func() {
@@ -231,10 +253,17 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 	}()
 	if err := fn(tx); err != nil {
-		return mapDBError(err)
+		return false, err
 	}
 	committed = true
-	return mapDBError(tx.Commit())
+	return true, tx.Commit()
+}
+
+// badConn reports a connection that failed before the statement left:
+// database/sql's ErrBadConn, or pgconn's own word for it (BeginTx passes
+// that through unconverted).
+func badConn(err error) bool {
+	return errors.Is(err, driver.ErrBadConn) || err != nil && pgconn.SafeToRetry(err)
 }
 
 // newInstanceID draws the name of one open store: unique per process

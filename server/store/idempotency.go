@@ -143,6 +143,10 @@ func (db *DB) IdempotencyBegin(ctx context.Context, scope, key, requestHash stri
 	var replay *IdemResponse
 	claimed := false
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		if claimed { // an attempt on a dead connection held it
+			db.claims.release(id)
+			claimed = false
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`,
 			millis(now.Add(-idempotencyTTL))); err != nil {
 			return err
