@@ -70,6 +70,12 @@ const spoolMemory = 1 << 20
 // by its size limit keeps its error, which the handler reports as before.
 // A temporary file is closed and removed when the request ends.
 func spoolBody(r *http.Request) (hash string, err error) {
+	// A large upload may be refused by its declared size before it is
+	// read; reading it here would defeat that, so only bodies of up to
+	// spoolMemory (or of unknown size) are checked against the key.
+	if r.ContentLength > spoolMemory {
+		return "", nil
+	}
 	sum := sha256.New()
 	sum.Write([]byte(r.URL.RawQuery))
 	sum.Write([]byte{0})
