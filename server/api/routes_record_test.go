@@ -290,7 +290,7 @@ func TestRecordCreateIsIdempotent(t *testing.T) {
 		wantStatus(t, call(t, env, "DELETE", "/records/1", tok, nil, nil), 400, "delete without a version")
 		a := send(t, "POST", env.URL+"/api/v1/records", tok, strings.NewReader(strings.Replace(body, "2.5", "2.3", 1)),
 			map[string]string{"Content-Type": "application/json"})
-		if a.status != 400 {
+		if a.status != 422 || a.err(t).Fields["hours"] != "学时应为0.5的倍数" {
 			t.Fatalf("2.3 hours: %d %s", a.status, a.body)
 		}
 	})
