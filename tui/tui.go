@@ -43,6 +43,10 @@ type Options struct {
 	ASCII bool
 	// ServerURL is shown in the title bar.
 	ServerURL string
+	// Unencrypted warns on the status bar that passwords and data cross
+	// the network in clear text (a remote http:// server the operator
+	// accepted with --insecure-http).
+	Unencrypted bool
 	// Renderer styles the text (nil: lipgloss's default renderer); Run
 	// uses screen.Renderer when none is given.
 	Renderer *lipgloss.Renderer
@@ -89,6 +93,7 @@ type Model struct {
 
 	confirmQuit bool
 	reach       reachability
+	unencrypted bool
 }
 
 // modules is where each delivered module plugs into the menu by its key.
@@ -144,7 +149,7 @@ func New(o Options) *Model {
 		ShortKey: st.HelpKey, ShortDesc: st.Muted, ShortSeparator: st.Muted, Ellipsis: st.Muted,
 		FullKey: st.HelpKey, FullDesc: st.Muted, FullSeparator: st.Muted,
 	}
-	m := &Model{c: c, modules: modules(), help: h}
+	m := &Model{c: c, modules: modules(), help: h, unencrypted: o.Unencrypted}
 	m.screen = login.New(c, "", "")
 	m.resize(c.Width, c.Height)
 	return m
@@ -451,6 +456,9 @@ func (m *Model) statusBar(w int) string {
 		reach = st.Offline + " 连接中"
 	}
 	reach = " " + reach + " "
+	if m.unencrypted {
+		reach = " 未加密连接 |" + reach
+	}
 	left := textwidth.Fit(" "+who, max(w-textwidth.Width(reach), 0), st.Ellipsis)
 	return st.StatusBar.Render(left + reach)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -42,9 +44,21 @@ func runServe(ctx context.Context, args []string) error {
 	if err := trusted.Set(envOr("JXJY_TRUSTED_PROXIES", "")); err != nil {
 		return err
 	}
-	fs.Var(&trusted, "trusted-proxy", "gateways (CIDR or IP, comma-separated) whose X-Forwarded-For names the client, e.g. a `jxjy ssh` host")
+	fs.Var(&trusted, "trusted-proxy", "gateways (CIDR or IP, comma-separated) whose X-Forwarded-For names the client, e.g. a `jxjy ssh` host or a TLS-terminating reverse proxy")
+	tlsCert := fs.String("tls-cert", envOr("JXJY_TLS_CERT", ""), "TLS certificate (PEM, chain first): serve HTTPS (TLS 1.2+, HTTP/2)")
+	tlsKey := fs.String("tls-key", envOr("JXJY_TLS_KEY", ""), "private key of --tls-cert (PEM)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("--tls-cert 与 --tls-key 须同时给出")
+	}
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		var err error
+		if tlsConfig, err = server.LoadTLS(*tlsCert, *tlsKey); err != nil {
+			return err
+		}
 	}
 	for _, t := range timeouts {
 		if *t.value <= 0 {
@@ -69,7 +83,8 @@ func runServe(ctx context.Context, args []string) error {
 		MaxUploadBytes: *maxUpload << 20, TrustedProxies: trusted, AnonymousPerMinute: *anonRate,
 		LoginAttemptsPerMinute: *loginRate, MaxAttachments: *maxAttachments,
 		ReadHeaderTimeout: *timeouts[0].value, ReadTimeout: *timeouts[1].value,
-		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value, StatsCacheTTL: *statsCache}
+		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value, StatsCacheTTL: *statsCache,
+		TLS: tlsConfig}
 	if err := cert.apply(&cfg); err != nil {
 		return err
 	}
@@ -135,17 +150,54 @@ func runTUI(ctx context.Context, args []string) error {
 	fs := newFlagSet("tui")
 	url := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
 	ascii := fs.Bool("ascii", false, "ASCII borders")
+	var link linkFlags
+	link.add(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return runUI(ctx, *url, *ascii)
+	opts, err := link.clientOptions(*url)
+	if err != nil {
+		return err
+	}
+	return runUI(ctx, *url, *ascii, opts)
 }
 
-func runUI(ctx context.Context, url string, ascii bool) error {
+// linkFlags are how `jxjy tui` and `jxjy ssh` reach a remote server:
+// which CA to trust, and whether clear text is accepted.
+type linkFlags struct {
+	caFile   *string
+	insecure *bool
+}
+
+func (l *linkFlags) add(fs *flag.FlagSet) {
+	l.caFile = fs.String("ca-file", envOr("JXJY_CA_FILE", ""), "PEM file of the CA that signed the server's certificate (default: the system's roots)")
+	l.insecure = fs.Bool("insecure-http", false, "allow an http:// server on another machine: passwords and sessions cross the network unencrypted")
+}
+
+// clientOptions checks the server URL against the flags: a remote
+// http:// server is refused before any password is typed, unless
+// --insecure-http accepts it.
+func (l *linkFlags) clientOptions(url string) (client.Options, error) {
+	if client.PlainRemote(url) && !*l.insecure {
+		return client.Options{}, fmt.Errorf("拒绝连接 %s：未加密的 http:// 会以明文发送密码和会话。请改用 https:// 地址；确需明文（如受控内网）时加 --insecure-http", url)
+	}
+	o := client.Options{InsecureHTTP: *l.insecure}
+	if *l.caFile != "" {
+		pool, err := client.LoadCA(*l.caFile)
+		if err != nil {
+			return o, err
+		}
+		o.RootCAs = pool
+	}
+	return o, nil
+}
+
+func runUI(ctx context.Context, url string, ascii bool, opts client.Options) error {
 	return tui.Run(ctx, tui.Options{
-		Services:  clientServices(client.New(url, client.Options{})),
-		ASCII:     ascii,
-		ServerURL: url,
+		Services:    clientServices(client.New(url, opts)),
+		ASCII:       ascii,
+		ServerURL:   url,
+		Unencrypted: client.PlainRemote(url),
 	})
 }
 
@@ -195,7 +247,7 @@ func runEmbedded(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	uiErr := runUI(ctx, url, *ascii)
+	uiErr := runUI(ctx, url, *ascii, client.Options{})
 	if err := stop(); err != nil && uiErr == nil {
 		uiErr = err
 	}

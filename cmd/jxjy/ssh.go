@@ -44,6 +44,8 @@ func runSSH(ctx context.Context, args []string) error {
 	publicHost := fs.String("public-host", "", "host[:port] shown in scp commands (default: the address the client used)")
 	ascii := fs.Bool("ascii", false, "ASCII borders by default (a client may send JXJY_ASCII=1)")
 	cert := addCertFlags(fs)
+	var link linkFlags
+	link.add(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,6 +55,10 @@ func runSSH(ctx context.Context, args []string) error {
 	}
 	if *url != "" && (cfg.CJKFont != "" || cfg.PublicURL != "") {
 		return fmt.Errorf("--cjk-font 与 --public-url 是内嵌服务器的设置；连接 --server 时请在该服务器（jxjy serve）上设置")
+	}
+	linkOpts, err := link.clientOptions(*url)
+	if err != nil {
+		return err
 	}
 	mode, err := sshserve.ParseAuthMode(*auth)
 	if err != nil {
@@ -76,8 +82,11 @@ func runSSH(ctx context.Context, args []string) error {
 	}
 	serverURL := *url
 	srv, err := sshserve.New(sshserve.Config{
+		Unencrypted: client.PlainRemote(serverURL),
 		ServicesFrom: func(remote net.Addr) common.Services {
-			return clientServices(client.New(serverURL, client.Options{ForwardedFor: hostOf(remote)}))
+			o := linkOpts
+			o.ForwardedFor = hostOf(remote)
+			return clientServices(client.New(serverURL, o))
 		},
 		HostKeyPath:          *hostKey,
 		FilesDir:             *files,

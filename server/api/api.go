@@ -21,9 +21,11 @@ const Prefix = "/api/v1"
 // Idempotency stores answers to POSTs that carried an Idempotency-Key, so a
 // retry after a dropped link replays the answer instead of repeating the write.
 type Idempotency interface {
-	// Begin claims scope+key. A finished earlier request is returned for
-	// replay; one still running gives a conflict.
-	Begin(ctx context.Context, scope, key string) (*StoredResponse, error)
+	// Begin claims scope+key for a request whose body and query hash to
+	// requestHash. A finished earlier request is returned for replay; one
+	// still running gives a conflict (domain.ErrRequestInProgress), one
+	// with another hash domain.ErrKeyReused.
+	Begin(ctx context.Context, scope, key, requestHash string) (*StoredResponse, error)
 	Finish(ctx context.Context, scope, key string, resp StoredResponse) error
 	// Abort releases a claim whose request failed without a definite answer.
 	Abort(ctx context.Context, scope, key string) error
@@ -217,7 +219,8 @@ func (a *API) wrap(rt Route) http.Handler {
 		a.limitBody(w, r, rt)
 		if rt.Access.RateLimited {
 			if err := a.limited(r); err != nil {
-				writeError(w, r, err)
+				w.Header().Set("Retry-After", a.limiter.retryAfter())
+				a.writeError(w, r, err)
 				return
 			}
 		}

@@ -62,6 +62,9 @@ func (a *API) updateRequirement(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listCertificates(w http.ResponseWriter, r *http.Request) error {
+	if err := pageBounds(r); err != nil {
+		return err
+	}
 	var n [3]int64
 	for i, name := range []string{"year", "limit", "offset"} {
 		v, err := certificateQueryInt(r, name)

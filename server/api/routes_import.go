@@ -144,6 +144,12 @@ func (a *API) runImport(w http.ResponseWriter, r *http.Request,
 		up.Progress = lines.report
 	}
 	value, last, err := work(r.Context(), up)
+	if err != nil && a.clientClosed(r, err) {
+		if lines == nil {
+			w.WriteHeader(StatusClientClosed)
+		}
+		return StoredResponse{Status: StatusClientClosed}
+	}
 	answer := StoredResponse{Status: http.StatusOK, ContentType: "application/json; charset=utf-8"}
 	var de *domain.Error
 	if err != nil {

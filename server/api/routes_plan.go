@@ -29,7 +29,7 @@ func (a *API) planRoutes() []Route {
 		{Method: "POST", Path: "/plans/{id}", Summary: "保存专业课计划", Access: unit, handler: withIDBody(ps.UpdatePlan)},
 		{Method: "DELETE", Path: "/plans/{id}", Summary: "删除草稿计划（version）", Access: unit, handler: withIDVersion(ps.DeletePlan)},
 		{Method: "POST", Path: "/plans/{id}/submit", Summary: "送审专业课计划", Access: unit, handler: withIDBody(ps.SubmitPlan)},
-		{Method: "POST", Path: "/plans/{id}/classes", Summary: "新增培训班", Access: unit, handler: withIDBody(ps.CreateClass)},
+		{Method: "POST", Path: "/plans/{id}/classes", Summary: "新增培训班", Access: unit, handler: withIDBodyStatus(http.StatusCreated, ps.CreateClass)},
 		{Method: "GET", Path: "/plan-reviews", Summary: "专业课计划审核队列（status、year、name、limit、offset）", Access: authority, handler: a.listPlans(ps.ListPlanReviews)},
 		{Method: "POST", Path: "/plans/{id}/review", Summary: "审核专业课计划：同意、不同意并退案、不同意并结案", Access: authority, handler: withIDBody(ps.ReviewPlan)},
 

@@ -27,13 +27,16 @@ func Start(t testing.TB, db *store.DB, captcha bool) *Env {
 	return StartWith(t, db, server.Config{CaptchaEnabled: captcha, AnonymousPerMinute: -1})
 }
 
-// StartWith is Start with a full configuration.
+// StartWith is Start with a full configuration; without a Logger the
+// server logs nowhere.
 func StartWith(t testing.TB, db *store.DB, cfg server.Config) *Env {
 	t.Helper()
 	if _, err := db.SeedDemo(t.Context()); err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if cfg.Logger == nil {
+		cfg.Logger = discard()
+	}
 	ts := httptest.NewUnstartedServer(nil)
 	if cfg.PublicURL == Self {
 		cfg.PublicURL = "http://" + ts.Listener.Addr().String()
@@ -53,3 +56,5 @@ const Self = "self"
 func (e *Env) Client() *client.Client {
 	return client.New(e.URL, client.Options{RetryWait: 1})
 }
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

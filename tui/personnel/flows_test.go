@@ -365,3 +365,24 @@ func TestDeletingAUsedTeacherIsRefused(t *testing.T) {
 		d.MustSee("已被培训班使用，请改为禁用", "共 8 条")
 	})
 }
+
+// A unit adding an ID number a stranger self-registered under another
+// name is not blocked: the screen says the squatter's account was voided.
+func TestUnitAddsASquattedIDNumber(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		d, env := start(t, db, nil)
+		const first17 = "44011119900101402"
+		if err := env.Client().RegisterPerson(t.Context(), domain.PersonRegistration{IDNumber: idOf(first17),
+			Name: "冒名者", Mobile: "13900001111", Password: "Start2026a"}); err != nil {
+			t.Fatal(err)
+		}
+		d.Login(store.DemoUnit, demoPassword)
+		d.OpenModule("专业技术人员信息维护")
+		d.Type("n")
+		d.Type(idOf(first17))
+		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.Type("何真")
+		d.Press(tea.KeyCtrlS)
+		d.MustSee("已新增：何真", "冒名者", "已停用")
+	})
+}

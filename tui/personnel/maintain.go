@@ -193,9 +193,17 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 	if v.added {
 		text = "已新增：" + p.Name + "（" + p.Gender + "，" + p.BirthDate + "）"
 	}
-	if p.HasAccount && m.edit.form.Value(fieldAccount) != "" {
+	switch {
+	case p.Notice != "":
+		// The ID number was held by a self-registered account: say what
+		// became of it (kept, or voided as a squatter's).
+		text += "；" + p.Notice
+		if p.HasAccount && m.edit.form.Value(fieldAccount) != "" && strings.Contains(p.Notice, "停用") {
+			text += "；已开通登录账号 " + p.IDNumber + "，首次登录须修改密码"
+		}
+	case p.HasAccount && m.edit.form.Value(fieldAccount) != "":
 		text += "，已开通登录账号 " + p.IDNumber + "，首次登录须修改密码"
-	} else if v.added {
+	case v.added:
 		text += "，已属于本单位"
 	}
 	m.outcome.done(text)

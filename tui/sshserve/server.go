@@ -33,6 +33,9 @@ import (
 
 // Config is one SSH server.
 type Config struct {
+	// Unencrypted says the link to the jxjy server is plain HTTP across a
+	// network (`jxjy ssh --insecure-http`); every session shows it.
+	Unencrypted bool
 	// Services builds the services of one session: a new client each
 	// call, so sessions never share a login.
 	Services func() common.Services
@@ -345,8 +348,9 @@ func (s *Server) startUI(sess ssh.Session, att *attachment, log *slog.Logger, pt
 		ASCII:    asciiFor(sess.Environ(), s.cfg.ASCII),
 		// The title bar names the public SSH host, never the embedded
 		// server's loopback URL.
-		ServerURL: s.cfg.PublicHost,
-		Renderer:  screen.Renderer(),
+		ServerURL:   s.cfg.PublicHost,
+		Unencrypted: s.cfg.Unencrypted,
+		Renderer:    screen.Renderer(),
 		Files: common.Files{
 			Mode: common.SSHFiles, Root: a.dir,
 			SSHUser: sess.User(), SSHHost: host, SSHPort: port,
