@@ -128,7 +128,6 @@ type canvas interface {
 	output() ([]byte, error)
 }
 
-
 // CheckText refuses, as an invalid *domain.Error, a text the certificate
 // font cannot show; label names it in the message ("姓名").
 func (r *Renderer) CheckText(label, s string) error {
