@@ -450,7 +450,7 @@ func TestAdminCreatesAuthorityAccount(t *testing.T) {
 	d.mustNotSee("天河区 440106")
 	d.press(tea.KeyEnter)
 	want := domain.NewAccount{Username: "sz-hr", Password: "Init2026a", Role: domain.RoleAuthority,
-		DisplayName: "深圳市人力资源和社会保障局", RegionCode: "440300", MustChangePassword: true}
+		DisplayName: "深圳市人力资源和社会保障局", RegionCode: "440300"}
 	if len(d.admin.created) != 1 || d.admin.created[0] != want {
 		t.Fatalf("created = %+v", d.admin.created)
 	}

@@ -52,7 +52,7 @@ func runAdmin(ctx context.Context, args []string) error {
 	if role != nil {
 		u, err := admin.CreateAccount(ctx, domain.NewAccount{
 			Username: *username, Password: *password, Role: domain.Role(*role),
-			RegionCode: *region, DisplayName: *name, MustChangePassword: true,
+			RegionCode: *region, DisplayName: *name,
 		})
 		if err != nil {
 			return err

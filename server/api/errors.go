@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 
 	"jxjy/server/domain"
 )
@@ -42,7 +44,19 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // decode reads a JSON body into v, refusing oversized or malformed input
 // with a clear Chinese message.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	if probe, ok := r.Context().Value(bodyTypeProbe{}).(*reflect.Type); ok {
+		*probe = reflect.TypeOf(v).Elem()
+		return errBodyProbed
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return domain.Errorf(domain.CodeTooLarge, "请求内容过大")
+		}
+		return domain.Errorf(domain.CodeBadRequest, "请求内容读取失败")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		switch {
@@ -56,7 +70,7 @@ func decode(r *http.Request, v any) error {
 	if dec.More() {
 		return domain.Errorf(domain.CodeBadRequest, "请求格式错误：多余的内容")
 	}
-	return nil
+	return checkBodyText(raw, v)
 }
 
 // jsonProblem describes a JSON decoding error without echoing the input.

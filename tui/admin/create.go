@@ -131,12 +131,11 @@ func (m *CreateAuthority) submit() tea.Cmd {
 	}
 	m.outcome.start()
 	acc := domain.NewAccount{
-		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
-		Password:           m.form.Value(fieldPassword),
-		Role:               domain.RoleAuthority,
-		DisplayName:        m.authorityName(m.form.Value(fieldRegion)),
-		RegionCode:         m.form.Value(fieldRegion),
-		MustChangePassword: true,
+		Username:    strings.TrimSpace(m.form.Value(fieldUsername)),
+		Password:    m.form.Value(fieldPassword),
+		Role:        domain.RoleAuthority,
+		DisplayName: m.authorityName(m.form.Value(fieldRegion)),
+		RegionCode:  m.form.Value(fieldRegion),
 	}
 	admin := m.c.Services.Admin
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
