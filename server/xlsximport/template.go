@@ -374,7 +374,9 @@ func (b *book) setRow(row int, cells []any, style int) error {
 				err = f.SetCellStyle(DataSheet, name, name, b.date)
 			}
 		case string:
-			err = f.SetCellStr(DataSheet, name, v)
+			// Cells echo what was uploaded: shown, never carried, are
+			// its control characters (domain.VisibleText).
+			err = f.SetCellStr(DataSheet, name, domain.VisibleText(v, false))
 		default:
 			err = f.SetCellValue(DataSheet, name, v)
 		}
