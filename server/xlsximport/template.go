@@ -374,9 +374,7 @@ func (b *book) setRow(row int, cells []any, style int) error {
 				err = f.SetCellStyle(DataSheet, name, name, b.date)
 			}
 		case string:
-			// Cells echo what was uploaded: shown, never carried, are
-			// its control characters (domain.VisibleText).
-			err = f.SetCellStr(DataSheet, name, domain.VisibleText(v, false))
+			err = f.SetCellStr(DataSheet, name, v)
 		default:
 			err = f.SetCellValue(DataSheet, name, v)
 		}
