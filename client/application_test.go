@@ -141,6 +141,10 @@ func TestApplicationTenancyOverHTTP(t *testing.T) {
 		}
 		sz := env.Client()
 		mustLogin(t, sz, "sz-hr", "Start2026a")
+		// An account made by the administrator changes its password first.
+		if err := sz.ChangePassword(ctx, domain.PasswordChange{Old: "Start2026a", New: "Shenzhen2026a"}); err != nil {
+			t.Fatal(err)
+		}
 
 		gz := env.Client()
 		mustLogin(t, gz, store.DemoAuthority, demoPassword)

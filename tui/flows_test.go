@@ -475,7 +475,7 @@ func TestAdminCreatesAuthorityAccount(t *testing.T) {
 	d.mustSee("账号属于：深圳市人力资源和社会保障局")
 	d.press(tea.KeyEnter)
 	want := domain.NewAccount{Username: "sz-hr", Password: "Init2026a", Role: domain.RoleAuthority,
-		RegionCode: "440300", MustChangePassword: true}
+		RegionCode: "440300"}
 	if len(d.admin.created) != 1 || d.admin.created[0] != want {
 		t.Fatalf("created = %+v", d.admin.created)
 	}

@@ -38,6 +38,7 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
         recount 与 import 以大单位账号重新统计全单位学时、导入一万行（同时计时 excelize 单独读取）
   jxjy admin create-account --db URL --role authority|institution|admin --username U [--region 440100] [--name 名称] [--password P]
   jxjy admin reset-password --db URL --username U [--password P]
+  jxjy admin scan-text --db URL [--clean]   （查找并可清除已存储的控制字符）
         账号初始化与密码重置（不给 --password 时生成随机密码并打印）
 
 数据库 URL: sqlite:///绝对路径/jxjy.db 或 postgres://user@host:5432/db

@@ -89,6 +89,13 @@ func TestAdminCommands(t *testing.T) {
 	if domain.ErrorCode(err) != domain.CodeNotFound {
 		t.Fatalf("unknown user: %v", err)
 	}
+	// scan-text reads the whole database (what it finds and cleans is
+	// tested in the store's suite).
+	for _, args := range [][]string{{"admin", "scan-text", "--db", db}, {"admin", "scan-text", "--db", db, "--clean"}} {
+		if err := run(ctx, args); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
 }
 
 func TestUsageErrors(t *testing.T) {

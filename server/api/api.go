@@ -230,6 +230,10 @@ func (a *API) wrap(rt Route) http.Handler {
 			return
 		}
 		r = r.WithContext(ctx)
+		if err := checkParamText(r, rt); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
 		if r.Method == http.MethodPost && !rt.Access.NoIdempotency && a.cfg.Idempotency != nil {
 			if key := r.Header.Get("Idempotency-Key"); key != "" {
 				a.idempotent(w, r, rt, key)

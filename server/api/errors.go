@@ -72,8 +72,19 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // decode reads a JSON body into v, refusing oversized or malformed input
 // with a clear Chinese message.
 func decode(r *http.Request, v any) error {
-	var read bytes.Buffer
-	dec := json.NewDecoder(io.TeeReader(r.Body, &read))
+	if probe, ok := r.Context().Value(bodyTypeProbe{}).(*reflect.Type); ok {
+		*probe = reflect.TypeOf(v).Elem()
+		return errBodyProbed
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return domain.Errorf(domain.CodeTooLarge, "请求内容过大")
+		}
+		return domain.Errorf(domain.CodeBadRequest, "请求内容读取失败")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		var value *domain.Error
@@ -83,14 +94,14 @@ func decode(r *http.Request, v any) error {
 		case errors.Is(err, io.EOF):
 			return domain.Errorf(domain.CodeBadRequest, "请求内容为空")
 		case errors.As(err, &value):
-			return valueError(read.Bytes(), v, value)
+			return valueError(raw, v, value)
 		}
 		return domain.Errorf(domain.CodeBadRequest, "请求格式错误：%s", jsonProblem(err))
 	}
 	if dec.More() {
 		return domain.Errorf(domain.CodeBadRequest, "请求格式错误：多余的内容")
 	}
-	return nil
+	return checkBodyText(raw, v)
 }
 
 // valueError places the refusal of a domain type's own decoding (hours

@@ -96,7 +96,7 @@ func TestPlanRoutesKeepTenantsApart(t *testing.T) {
 		a := planSend(t, env, "POST", "/admin/accounts", admin, domain.NewAccount{Username: "fs-hr", Password: store.DemoPassword,
 			Role: domain.RoleAuthority, RegionCode: "440600"}, nil)
 		wantPlanStatus(t, a, 201, "create Foshan's authority")
-		foshan := token(t, env, "fs-hr")
+		foshan := loginToken(t, env, "fs-hr", store.DemoPassword)
 		// demo-authority approves the demo unit waiting in its queue: a
 		// second approved unit, in the same city.
 		var apps domain.Page[domain.UnitApplication]

@@ -210,6 +210,8 @@ type Authenticator interface {
 }
 
 // NewAccount is an account created by an administrator (or `jxjy admin`).
+// It is made for someone else, so it always starts with a forced password
+// change: the creator cannot choose otherwise.
 type NewAccount struct {
 	Username    string `json:"username"`
 	Password    string `json:"password"`
@@ -217,8 +219,6 @@ type NewAccount struct {
 	DisplayName string `json:"display_name"`
 	// RegionCode picks the authority organisation for authority accounts.
 	RegionCode string `json:"region_code,omitempty"`
-	// MustChangePassword is true for every account made for someone else.
-	MustChangePassword bool `json:"must_change_password"`
 }
 
 // Validate reports every field problem at once.

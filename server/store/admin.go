@@ -46,7 +46,7 @@ func (s *AdminService) CreateAccount(ctx context.Context, a domain.NewAccount) (
 	now := s.db.now()
 	var user domain.User
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
-		u := domain.User{Username: a.Username, Role: a.Role, DisplayName: a.DisplayName, MustChangePassword: a.MustChangePassword}
+		u := domain.User{Username: a.Username, Role: a.Role, DisplayName: a.DisplayName, MustChangePassword: true}
 		var institutionID int64
 		switch a.Role {
 		case domain.RoleAuthority:

@@ -171,11 +171,10 @@ func (m *CreateAuthority) answer(k tea.KeyMsg) tea.Cmd {
 func (m *CreateAuthority) create() tea.Cmd {
 	m.outcome.start()
 	acc := domain.NewAccount{
-		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
-		Password:           m.form.Value(fieldPassword),
-		Role:               domain.RoleAuthority,
-		RegionCode:         m.form.Value(fieldRegion),
-		MustChangePassword: true,
+		Username:   strings.TrimSpace(m.form.Value(fieldUsername)),
+		Password:   m.form.Value(fieldPassword),
+		Role:       domain.RoleAuthority,
+		RegionCode: m.form.Value(fieldRegion),
 	}
 	admin := m.c.Services.Admin
 	return common.Call(m.id, func(ctx context.Context) (any, error) {

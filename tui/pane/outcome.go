@@ -8,6 +8,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/textwidth"
 )
 
 // Outcome is the message line under a screen: busy, a failure, or what
@@ -56,9 +57,9 @@ func (o Outcome) View(c *common.Common, w int) string {
 	case o.Busy:
 		return st.Notice.Render(c.Busy())
 	case o.Failure != "":
-		return st.Error.Render(wrap.Render(o.Failure))
+		return st.Error.Render(wrap.Render(textwidth.Safe(o.Failure)))
 	case o.Success != "":
-		return st.Success.Render(wrap.Render(o.Success))
+		return st.Success.Render(wrap.Render(textwidth.Safe(o.Success)))
 	}
 	return ""
 }
