@@ -180,58 +180,74 @@ func (s *MachineService) storeOne(ctx context.Context, tx *sql.Tx, a recordActor
 	return id, insertAudit(ctx, tx, e)
 }
 
-// parseMachineCursor reads "<updated_at ms>-<record id>"; "" is the start.
-func parseMachineCursor(c string) (int64, int64, error) {
+// parseMachineCursor reads the cursor, the id of the last audit entry a
+// page reported; "" is the start.
+func parseMachineCursor(c string) (int64, error) {
 	if c == "" {
-		return 0, 0, nil
+		return 0, nil
 	}
-	at, id, ok := strings.Cut(c, "-")
-	t, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil || t < 0 || n < 0 {
-		return 0, 0, domain.Errorf(domain.CodeBadRequest, "参数 since 无效：应为上次应答的 next")
+	n, err := strconv.ParseInt(c, 10, 64)
+	if err != nil || n < 0 {
+		return 0, domain.Errorf(domain.CodeBadRequest, "参数 since 无效：应为上次应答的 next")
 	}
-	return t, n, nil
+	return n, nil
 }
 
-// RecordChanges pages the institution's delivered records by last change.
+// RecordChanges pages the institution's delivered records by their audit
+// trail: every change of a record (its delivery, each review) writes an
+// audit entry, whose id orders the changes one by one, however many fall
+// in the same millisecond. A record changed twice within a page is
+// reported once, where it last changed, with its state now.
 func (s *MachineService) RecordChanges(ctx context.Context, cursor string, limit int) (domain.MachineChanges, error) {
 	a, err := recordCaller(ctx, s.db.read, domain.RoleInstitution)
 	if err != nil {
 		return domain.MachineChanges{}, err
 	}
-	at, after, err := parseMachineCursor(cursor)
+	after, err := parseMachineCursor(cursor)
 	if err != nil {
 		return domain.MachineChanges{}, err
 	}
 	if limit <= 0 || limit > domain.MaxMachineBatch {
 		limit = domain.MaxMachineBatch
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT f.external_id, r.id, r.status, r.review_comment, r.reviewed_at, r.updated_at
-		FROM records r JOIN institution_record_refs f ON f.record_id = r.id
-		WHERE r.institution_id = $1 AND r.source = 'institution'
-		AND (r.updated_at > $2 OR (r.updated_at = $2 AND r.id > $3))
-		ORDER BY r.updated_at, r.id LIMIT $4`, a.institutionID, at, after, limit+1)
+	rows, err := s.db.read.QueryContext(ctx, `SELECT e.id, f.external_id, r.id, r.status, r.review_comment, r.reviewed_at, r.updated_at
+		FROM audit_entries e
+		JOIN institution_record_refs f ON f.record_id = e.entity_id
+		JOIN records r ON r.id = e.entity_id
+		WHERE e.entity_type = 'record' AND e.id > $1 AND f.institution_id = $2
+		ORDER BY e.id LIMIT $3`, after, a.institutionID, limit+1)
 	if err != nil {
 		return domain.MachineChanges{}, mapDBError(err)
 	}
 	defer rows.Close()
 	out := domain.MachineChanges{Items: []domain.MachineRecordState{}, Next: cursor}
+	at := map[int64]int{}
+	n := 0
 	for rows.Next() {
 		var st domain.MachineRecordState
+		var entry, updated int64
 		var status string
 		var reviewed sql.NullInt64
-		var updated int64
-		if err := rows.Scan(&st.ExternalID, &st.RecordID, &status, &st.ReviewComment, &reviewed, &updated); err != nil {
+		if err := rows.Scan(&entry, &st.ExternalID, &st.RecordID, &status, &st.ReviewComment, &reviewed, &updated); err != nil {
 			return domain.MachineChanges{}, mapDBError(err)
 		}
-		if len(out.Items) == limit {
+		if n == limit {
 			out.More = true
 			break
 		}
+		n++
 		st.Status, st.ReviewedAt, st.UpdatedAt = domain.RecordStatus(status), recordTime(reviewed), fromMillis(updated)
+		if i, seen := at[st.RecordID]; seen {
+			out.Items = append(out.Items[:i], out.Items[i+1:]...)
+			for id, j := range at {
+				if j > i {
+					at[id] = j - 1
+				}
+			}
+		}
+		at[st.RecordID] = len(out.Items)
 		out.Items = append(out.Items, st)
-		out.Next = strconv.FormatInt(updated, 10) + "-" + strconv.FormatInt(st.RecordID, 10)
+		out.Next = strconv.FormatInt(entry, 10)
 	}
 	return out, mapDBError(rows.Err())
 }

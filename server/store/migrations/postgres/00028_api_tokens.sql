@@ -42,11 +42,7 @@ CREATE TABLE institution_record_refs (
 );
 CREATE UNIQUE INDEX institution_record_refs_record_idx ON institution_record_refs (record_id);
 
--- The machine's sync-back reads its records by last change.
-CREATE INDEX records_institution_updated_idx ON records (institution_id, updated_at, id);
-
 -- +goose Down
-DROP INDEX records_institution_updated_idx;
 DROP TABLE institution_record_refs;
 DROP TABLE api_token_calls;
 DROP TABLE api_tokens;
