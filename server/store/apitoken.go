@@ -329,4 +329,3 @@ func (db *DB) TokenCalls(ctx context.Context, tokenID int64) ([]string, error) {
 	}
 	return out, rows.Err()
 }
-
