@@ -67,7 +67,7 @@ func (a *API) machineChanges(w http.ResponseWriter, r *http.Request) error {
 
 var (
 	errMachineOnly   = domain.Errorf(domain.CodeForbidden, "此接口只接受施教机构的 API 令牌")
-	errTokenElsewere = domain.Errorf(domain.CodeForbidden, "API 令牌只能调用机构接口（/api/v1/machine/…）")
+	errTokenElsewhere = domain.Errorf(domain.CodeForbidden, "API 令牌只能调用机构接口（/api/v1/machine/…）")
 )
 
 // serveMachine serves a request that is a machine route's or carries an
@@ -112,7 +112,7 @@ func (a *API) serveMachine(w http.ResponseWriter, r *http.Request, rt Route) {
 		a.writeError(rec, r, err)
 		return
 	case !rt.Access.Machine:
-		a.writeError(rec, r, errTokenElsewere)
+		a.writeError(rec, r, errTokenElsewhere)
 		return
 	case p.User.Role != domain.RoleInstitution:
 		a.writeError(rec, r, domain.Errorf(domain.CodeForbidden, "当前角色（%s）无权进行此操作", p.User.Role.Label()))
