@@ -66,7 +66,7 @@ func (a *API) machineChanges(w http.ResponseWriter, r *http.Request) error {
 }
 
 var (
-	errMachineOnly   = domain.Errorf(domain.CodeForbidden, "此接口只接受施教机构的 API 令牌")
+	errMachineOnly    = domain.Errorf(domain.CodeForbidden, "此接口只接受施教机构的 API 令牌")
 	errTokenElsewhere = domain.Errorf(domain.CodeForbidden, "API 令牌只能调用机构接口（/api/v1/machine/…）")
 )
 
