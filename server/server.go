@@ -42,6 +42,10 @@ type Config struct {
 	// AnonymousPerMinute budgets captcha, login and registration calls per
 	// client address; 0 means the API default, negative turns it off.
 	AnonymousPerMinute int
+	// TokenPerMinute and TokenBurst budget each institution API token
+	// (default 120 a minute, burst 30; negative: no limit).
+	TokenPerMinute int
+	TokenBurst     int
 	// MaxUploadBytes is the size limit of one attachment; 0 means
 	// domain.DefaultMaxUploadBytes (20 MiB).
 	MaxUploadBytes int64
@@ -164,6 +168,7 @@ func New(db *store.DB, cfg Config) *Server {
 	auth := store.NewAuthService(db, store.AuthConfig{CaptchaEnabled: cfg.CaptchaEnabled,
 		AttemptsPerMinute: cfg.LoginAttemptsPerMinute})
 	files := store.NewAttachmentService(db, cfg.MaxUploadBytes).WithMaxCount(cfg.MaxAttachments)
+	tokens := store.NewAPITokenService(db)
 	a := api.New(api.Config{
 		Auth:         auth,
 		Authn:        auth,
@@ -186,6 +191,9 @@ func New(db *store.DB, cfg Config) *Server {
 		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont, cfg.PublicURL)),
 		Dictionaries: store.NewDictionaryService(db),
 		Work:         store.NewWorkService(db),
+		Tokens:       tokens,
+		TokenAuthn:   tokens,
+		Machine:      store.NewMachineService(db),
 		Ready:        db.Ping,
 		PoolStats:    db.PoolStats,
 		Logger:       cfg.Logger,
@@ -193,6 +201,8 @@ func New(db *store.DB, cfg Config) *Server {
 		Now:          cfg.Now,
 
 		AnonymousPerMinute: cfg.AnonymousPerMinute,
+		TokenPerMinute:     cfg.TokenPerMinute,
+		TokenBurst:         cfg.TokenBurst,
 		TrustedProxies:     cfg.TrustedProxies,
 		// The service settles the default, so both limits are the same.
 		MaxUploadBytes: files.MaxBytes(),

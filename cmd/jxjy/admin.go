@@ -18,6 +18,9 @@ func runAdmin(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return errUsage
 	}
+	if isTokenCommand(args[0]) {
+		return runAdminToken(ctx, args, os.Stdout)
+	}
 	fs := newFlagSet("admin " + args[0])
 	db := fs.String("db", envOr("JXJY_DB", ""), "database URL")
 	username := fs.String("username", "", "login name")

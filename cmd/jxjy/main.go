@@ -40,6 +40,10 @@ const usage = `jxjy — 广东省专业技术人员继续教育管理系统（�
   jxjy admin reset-password --db URL --username U [--password P]
   jxjy admin scan-text --db URL [--clean]   （查找并可清除已存储的控制字符）
         账号初始化与密码重置（不给 --password 时生成随机密码并打印）
+  jxjy admin create-token --db URL --institution ACCOUNT|ID [--name N] [--expires 2027-12-31]
+  jxjy admin list-tokens --db URL [--institution ACCOUNT|ID]
+  jxjy admin revoke-token --db URL --id N
+        施教机构的 API 令牌（机构接口用；令牌只显示一次，库中只存哈希）
 
 数据库 URL: sqlite:///绝对路径/jxjy.db 或 postgres://user@host:5432/db
 `

@@ -75,6 +75,15 @@ type Config struct {
 	Work domain.WorkService
 	// Dictionaries serves the administrator's 字典维护.
 	Dictionaries domain.DictionaryAdmin
+	// Tokens, TokenAuthn and Machine serve institutions' API tokens and
+	// the machine routes those tokens reach (and nothing else).
+	Tokens     domain.APITokenService
+	TokenAuthn domain.TokenAuthenticator
+	Machine    domain.MachineService
+	// TokenPerMinute and TokenBurst budget each API token's calls (default
+	// 120 per minute, burst 30); negative TokenPerMinute turns it off.
+	TokenPerMinute int
+	TokenBurst     int
 	// PoolStats reports the database connection pools for the metrics page.
 	PoolStats func() map[string]sql.DBStats
 	// Ready reports whether the server can serve (its database answers).
@@ -109,7 +118,9 @@ type API struct {
 	routes  []Route
 	mux     *http.ServeMux
 	limiter *ipLimiter
-	metrics metrics
+	// tokenLimiter budgets each API token's calls.
+	tokenLimiter *ipLimiter
+	metrics      metrics
 }
 
 // Access says who may call a route.
@@ -131,6 +142,9 @@ type Access struct {
 	// RateLimited budgets calls per client address (captcha, login,
 	// registration: the doors an attacker knocks on).
 	RateLimited bool
+	// Machine routes are reached only with an institution's API token
+	// (and API tokens reach nothing else): Roles then names institution.
+	Machine bool
 }
 
 // Route is one entry of the route table.
@@ -169,9 +183,18 @@ func New(cfg Config) *API {
 	if cfg.AnonymousBurst <= 0 {
 		cfg.AnonymousBurst = 20
 	}
+	if cfg.TokenPerMinute == 0 {
+		cfg.TokenPerMinute = 120
+	}
+	if cfg.TokenBurst <= 0 {
+		cfg.TokenBurst = 30
+	}
 	a := &API{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	if cfg.AnonymousPerMinute > 0 {
 		a.limiter = newIPLimiter(cfg.AnonymousPerMinute, cfg.AnonymousBurst, cfg.Now)
+	}
+	if cfg.TokenPerMinute > 0 {
+		a.tokenLimiter = newIPLimiter(cfg.TokenPerMinute, cfg.TokenBurst, cfg.Now)
 	}
 	a.routes = a.routeTable()
 	for _, rt := range a.routes {
@@ -224,26 +247,35 @@ func (a *API) wrap(rt Route) http.Handler {
 				return
 			}
 		}
+		if rt.Access.Machine || domain.IsAPIToken(bearer(r)) {
+			a.serveMachine(w, r, rt)
+			return
+		}
 		ctx, err := a.authorize(r, rt.Access)
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
 		r = r.WithContext(ctx)
-		if err := checkParamText(r, rt); err != nil {
-			a.writeError(w, r, err)
+		a.serve(w, r, rt)
+	})
+}
+
+// serve runs an authorized request: idempotency, then the handler.
+func (a *API) serve(w http.ResponseWriter, r *http.Request, rt Route) {
+	if err := checkParamText(r, rt); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if r.Method == http.MethodPost && !rt.Access.NoIdempotency && a.cfg.Idempotency != nil {
+		if key := r.Header.Get("Idempotency-Key"); key != "" {
+			a.idempotent(w, r, rt, key)
 			return
 		}
-		if r.Method == http.MethodPost && !rt.Access.NoIdempotency && a.cfg.Idempotency != nil {
-			if key := r.Header.Get("Idempotency-Key"); key != "" {
-				a.idempotent(w, r, rt, key)
-				return
-			}
-		}
-		if err := rt.handler(w, r); err != nil {
-			writeError(w, r, err)
-		}
-	})
+	}
+	if err := rt.handler(w, r); err != nil {
+		a.writeError(w, r, err)
+	}
 }
 
 // authorize resolves the bearer token and checks the route's role rules.

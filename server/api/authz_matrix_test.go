@@ -157,6 +157,16 @@ var authzMatrix = map[string]string{
 	"DELETE /plans/{id}":                               ".o.......",
 	"DELETE /classes/{id}":                             ".o.......",
 	"DELETE /subjects/{id}":                            ".o.......",
+	// Institution API tokens (issue 23): an institution manages its own
+	// (s), the admin any; no token exists under A's ids. Machine routes
+	// admit no session at all; TestAPITokensReachOnlyMachineRoutes covers
+	// what a token reaches.
+	"GET /api-tokens":              "....s...o",
+	"POST /api-tokens":             "....s...o",
+	"POST /api-tokens/{id}":        ".........",
+	"POST /api-tokens/{id}/revoke": ".........",
+	"GET /machine/records":         ".........",
+	"POST /machine/records":        ".........",
 }
 
 // matrixFixture is unit A's side of the demo data, and a token per role.

@@ -40,6 +40,8 @@ func (a *API) routeTable() []Route {
 	routes = append(routes, a.certificateRoutes()...)
 	routes = append(routes, a.verifyRoutes()...)
 	routes = append(routes, a.dictionaryRoutes()...)
+	routes = append(routes, a.tokenRoutes()...)
+	routes = append(routes, a.machineRoutes()...)
 	return routes
 }
 

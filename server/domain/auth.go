@@ -187,6 +187,9 @@ type AuthService interface {
 type Principal struct {
 	SessionID string // hash of the token, never the token itself
 	User      User
+	// APITokenID is the institution's API token the call came with (0
+	// for a login session): such a caller reaches only the machine routes.
+	APITokenID int64
 }
 
 type principalKey struct{}
