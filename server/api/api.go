@@ -243,7 +243,7 @@ func (a *API) wrap(rt Route) http.Handler {
 		if rt.Access.RateLimited {
 			if err := a.limited(r); err != nil {
 				w.Header().Set("Retry-After", a.limiter.retryAfter())
-				a.writeError(w, r, err)
+				writeError(w, r, err)
 				return
 			}
 		}

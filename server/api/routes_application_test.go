@@ -28,12 +28,19 @@ func newOnboardingCallers(t *testing.T, env *servertest.Env) onboardingCallers {
 	if a.status != 201 {
 		t.Fatalf("create 深圳 authority: %d %s", a.status, a.body)
 	}
+	// An account created by the administrator must change its password
+	// before it can do anything else.
+	shenzhen := token(t, env, "sz-hr")
+	if a := send(t, "POST", env.URL+"/api/v1/session/password", shenzhen,
+		strings.NewReader(`{"old":"Demo@2026","new":"Shenzhen@2027"}`), nil); a.status >= 300 {
+		t.Fatalf("sz-hr changes its password: %d %s", a.status, a.body)
+	}
 	return onboardingCallers{
 		"anonymous": "",
 		"unit":      token(t, env, store.DemoNewUnit),
 		"otherUnit": token(t, env, store.DemoUnit),
 		"guangzhou": token(t, env, store.DemoAuthority),
-		"shenzhen":  token(t, env, "sz-hr"),
+		"shenzhen":  shenzhen,
 		"province":  token(t, env, store.DemoProvince),
 		"person":    token(t, env, store.DemoPerson),
 		"admin":     token(t, env, store.DemoAdmin),

@@ -68,6 +68,9 @@ func TestAPITokensReachOnlyMachineRoutes(t *testing.T) {
 
 		// A token reaches no route but the machine's, public ones included.
 		for _, rt := range env.Srv.API.Routes() {
+			if rt.Page {
+				continue // served at the root, not under the API prefix call uses
+			}
 			path := strings.NewReplacer("{id}", "1", "{type}", "record", "{kind}", "form", "{code}", "x").Replace(rt.Path)
 			a := call(t, env, rt.Method, path, byAdmin.Token, map[string]any{}, nil)
 			switch {
