@@ -247,6 +247,9 @@ func (f *sessionForm) SetSize(w, h int) {
 
 func (f *sessionForm) Typing() bool { return true }
 
+// Dirty reports a session typed and not saved.
+func (f *sessionForm) Dirty() bool { return f.form.Dirty() }
+
 func (f *sessionForm) ShortHelp() []key.Binding { return []key.Binding{f.c.Keys.Save, f.c.Keys.Next} }
 
 func (f *sessionForm) FullHelp() [][]key.Binding {
@@ -384,6 +387,9 @@ func (m *marks) View() string {
 func (m *marks) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *marks) Typing() bool { return false }
+
+// Dirty reports ticks waiting for a mark.
+func (m *marks) Dirty() bool { return len(m.table.Checked()) > 0 }
 
 func (m *marks) ShortHelp() []key.Binding { return append([]key.Binding{table.Tick}, markKeys...) }
 

@@ -277,6 +277,16 @@ func (r *results) save() tea.Cmd {
 	})
 }
 
+// Dirty reports marks not saved yet, or a score being typed.
+func (r *results) Dirty() bool {
+	return len(r.edits) > 0 || (r.editing != nil && r.editing.Dirty())
+}
+
+// Discards reports whether k closes the edit form with a changed value.
+func (r *results) Discards(k tea.KeyMsg) bool {
+	return key.Matches(k, r.c.Keys.Back) && r.editing != nil && r.editing.Dirty()
+}
+
 // Nested keeps esc for the edit form.
 func (r *results) Nested() bool { return r.editing != nil }
 

@@ -124,6 +124,20 @@ func (m *Model) Keep(old *Model) {
 	}
 }
 
+// Dirty reports whether the open module holds unsaved input.
+func (m *Model) Dirty() bool { return m.open != nil && common.IsDirty(m.open) }
+
+// Discards reports whether k would throw unsaved input away: a key the
+// open module says so of, or opening another module in its place. esc at
+// the module's top level only returns to the tree and keeps the module.
+func (m *Model) Discards(k tea.KeyMsg) bool {
+	if m.inModule {
+		return common.Discards(m.open, k)
+	}
+	return key.Matches(k, m.c.Keys.Open) && m.sel >= 0 && m.open != nil &&
+		m.entries[m.sel].module.Key != m.openKey && common.IsDirty(m.open)
+}
+
 // move selects the next module up or down, skipping group headings.
 func (m *Model) move(dir int) {
 	for i := m.sel + dir; i >= 0 && i < len(m.entries); i += dir {

@@ -36,7 +36,6 @@ type List[T any] struct {
 	c      *common.Common
 	id     common.ScreenID
 	filter *form.Form
-	text   *form.Text // the filter's field
 	table  *table.Table
 	load   Loader[T]
 	row    func(T) table.Row
@@ -60,9 +59,8 @@ type listed[T any] struct {
 func NewList[T any](c *common.Common, empty, filterLabel string, cols []table.Column, row func(T) table.Row, load Loader[T]) *List[T] {
 	l := &List[T]{c: c, id: c.NewID(), load: load, row: row, pager: Pager{Limit: PageSize}, table: table.New(c.Styles, c.Keys, empty, cols...)}
 	if filterLabel != "" {
-		l.text = form.NewText(c.Keys, false, 40)
-		l.filter = form.New(c.Styles, c.Keys, 20, form.Field{Key: "q", Label: filterLabel, Control: l.text})
-		l.text.Blur()
+		l.filter = form.New(c.Styles, c.Keys, 20, form.Field{Key: "q", Label: filterLabel, Control: form.NewText(c.Keys, false, 40)})
+		l.filter.SetActive(false)
 	}
 	return l
 }
@@ -142,12 +140,11 @@ func (l *List[T]) key(k tea.KeyMsg) (tea.Cmd, bool) {
 
 func (l *List[T]) focusFilter(on bool) {
 	l.inFilter = on
+	l.filter.SetActive(on)
 	if on {
 		l.table.Blur()
-		l.text.Focus()
 	} else {
 		l.table.Focus()
-		l.text.Blur()
 	}
 }
 

@@ -161,6 +161,7 @@ type derived struct {
 func (d *derived) Focus()                    {}
 func (d *derived) Blur()                     {}
 func (d *derived) HandleKey(tea.KeyMsg) bool { return false }
+func (d *derived) ReadOnly() bool            { return true }
 func (d *derived) Value() string             { return d.value() }
 func (d *derived) SetValue(string)           {}
 func (d *derived) SetWidth(w int)            { d.width = w }

@@ -48,6 +48,8 @@ func TestDisabledFormIsNotOfferedButKept(t *testing.T) {
 		d.MustNotSee("网络学习")
 		d.Fits("editor without the disabled form")
 		d.Press(tea.KeyEsc)
+		d.MustSee("有未保存的修改，确定放弃吗？(y/n)")
+		d.Type("y")
 
 		d.Type("e")
 		d.MustSee("修改培训记录", "网络学习（已停用）")

@@ -31,7 +31,7 @@ type Hours struct {
 	seq     int
 	ref     domain.Reference
 	detail  *detail
-	outcome outcome
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -110,7 +110,7 @@ func (m *Hours) answer(msg common.Result) tea.Cmd {
 	case hoursLoaded:
 		if msg.Err != nil {
 			m.yearTab.SetEmpty("加载失败，按 ctrl+r 重试")
-			m.outcome.failed(msg.Err)
+			m.outcome.Failed(msg.Err)
 			return nil
 		}
 		m.years = v.years
@@ -130,7 +130,7 @@ func (m *Hours) answer(msg common.Result) tea.Cmd {
 			return nil
 		}
 		if msg.Err != nil {
-			m.outcome.failed(msg.Err)
+			m.outcome.Failed(msg.Err)
 			return nil
 		}
 		if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
@@ -251,7 +251,7 @@ func (m *Hours) View() string {
 	st := m.c.Styles
 	if m.detail != nil {
 		return textwidth.Block(m.detail.view(), m.width, m.height-2) + "\n" +
-			textwidth.Block(m.outcome.view(m.c, m.width, 2), m.width, 2)
+			textwidth.Block(m.outcome.ViewRows(m.c, m.width, 2), m.width, 2)
 	}
 	line := func(s string) string { return textwidth.Block(textwidth.Truncate(s, m.width, st.Ellipsis), m.width, 1) }
 	recHead := "本年度记录（各状态；只有已生效的计入学时）"
@@ -264,7 +264,7 @@ func (m *Hours) View() string {
 		line(st.Heading.Render(recHead)) + "\n" +
 		m.recTab.View() + "\n" +
 		line(st.Muted.Render(m.pager.View())) + "\n" +
-		textwidth.Block(m.outcome.view(m.c, m.width, 2), m.width, 2)
+		textwidth.Block(m.outcome.ViewRows(m.c, m.width, 2), m.width, 2)
 }
 
 // ShortHelp lists the keys of the open part.
