@@ -137,7 +137,7 @@ func TestPersonSubmissionReturnedFixedAndApproved(t *testing.T) {
 		fillRecord(d, "公需", "讲座", "信息安全意识讲座", daysAgo(3), daysAgo(3), "4")
 		d.MustSee("已保存：信息安全意识讲座", "s 送审")
 		d.Type("s")
-		d.MustSee("送审“信息安全意识讲座”（陈志明，4 学时）？")
+		d.MustSee("送审“信息安全意识讲座”（陈志明，4")
 		d.Type("y")
 		d.MustSee("送审成功：信息安全意识讲座，等待单位认定")
 
