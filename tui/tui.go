@@ -208,8 +208,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		if v, ok := msg.Value.(sessionRefreshed); ok {
-			if msg.Err == nil {
-				m.applySession(v.session)
+			if msg.Err == nil && m.applySession(v.session) {
+				return m, m.screen.Update(common.SessionChanged{User: v.session.User})
 			}
 			return m, nil
 		}
@@ -317,20 +317,22 @@ func (m *Model) refreshSession() tea.Cmd {
 }
 
 // applySession takes a reloaded session; when the account changed, the
-// menu is rebuilt for it, keeping the module the operator is in.
-func (m *Model) applySession(s domain.Session) {
+// menu is rebuilt for it, keeping the module the operator is in, and it
+// reports true.
+func (m *Model) applySession(s domain.Session) bool {
 	if m.session == nil || s.User == m.session.User {
-		return
+		return false
 	}
 	m.session = &s
 	old, ok := m.screen.(*menu.Model)
 	if !ok {
-		return
+		return true
 	}
 	rebuilt := menu.New(m.c, s.User, m.modules)
 	rebuilt.Keep(old)
 	m.screen = rebuilt
 	m.resize(m.c.Width, m.c.Height)
+	return true
 }
 
 // logout leaves at once; the server is told in the background, so an
