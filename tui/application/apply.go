@@ -14,8 +14,8 @@ import (
 	"jxjy/tui/attachment"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
-	"jxjy/tui/pane"
 	"jxjy/tui/history"
+	"jxjy/tui/pane"
 	"jxjy/tui/textwidth"
 )
 
@@ -486,7 +486,9 @@ func (m *Apply) Typing() bool {
 func (m *Apply) Dirty() bool { return m.editable() && m.filled && m.dirty() }
 
 // Nested reports whether esc closes something inside the screen.
-func (m *Apply) Nested() bool { return m.ask.Asking() || (m.section == sectionFiles && m.files.Nested()) }
+func (m *Apply) Nested() bool {
+	return m.ask.Asking() || (m.section == sectionFiles && m.files.Nested())
+}
 
 // ShortHelp lists the keys of what is showing.
 func (m *Apply) ShortHelp() []key.Binding {

@@ -12,8 +12,8 @@ import (
 	"jxjy/tui/attachment"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
-	"jxjy/tui/pane"
 	"jxjy/tui/history"
+	"jxjy/tui/pane"
 	"jxjy/tui/table"
 	"jxjy/tui/textwidth"
 )

@@ -242,7 +242,9 @@ func (e *editor) save() tea.Cmd {
 }
 
 // saveFailed shows the server's word at the fields; the input stays.
-func (e *editor) saveFailed(err error) { e.outcome = pane.Outcome{Failure: pane.FormError(e.form, err)} }
+func (e *editor) saveFailed(err error) {
+	e.outcome = pane.Outcome{Failure: pane.FormError(e.form, err)}
+}
 
 // rebase takes the record as it now stands after a stale save, keeping
 // what was typed: saving again writes the operator's input over it.

@@ -9,8 +9,8 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
-	"jxjy/tui/pane"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/textwidth"
 )
 
