@@ -312,7 +312,10 @@ func TestEndToEndCatalogAndRejection(t *testing.T) {
 		d.Type("x")
 		d.Type("与年度计划重复")
 		d.Press(tea.KeyEnter)
+		d.MustSee("不同意并结案计划“2026年度网络与信息安全")
+		d.Type("y")
 		d.MustSee("已审核：不同意并结案")
+		d.MustNotSee("x 不同意并结案")
 		d.Type("x")
 		d.MustSee("不能审核")
 

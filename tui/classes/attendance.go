@@ -121,6 +121,9 @@ func (a *attendance) key(k tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return a.st.Push(newSessionForm(a.st, a.class))
+	case (key.Matches(k, keyNormal) || key.Matches(k, keyMarks)) && a.class.Status != domain.ClassOpen:
+		a.outcome.Failure = "培训班" + a.class.Status.Label() + "，只有已开班的培训班可以设置考勤"
+		return nil
 	case key.Matches(k, keyNormal) && ok:
 		a.outcome.Start()
 		svc := a.c.Services.Classes
@@ -153,6 +156,9 @@ func (a *attendance) SetSize(w, h int) { a.width, a.height = w, h }
 func (a *attendance) Typing() bool { return false }
 
 func (a *attendance) ShortHelp() []key.Binding {
+	if a.class.Status != domain.ClassOpen {
+		return []key.Binding{keySheet}
+	}
 	return []key.Binding{keyNewSession, keyNormal, keyMarks, keySheet}
 }
 
