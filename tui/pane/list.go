@@ -138,6 +138,14 @@ func (l *List[T]) key(k tea.KeyMsg) (tea.Cmd, bool) {
 	return nil, l.table.Update(k)
 }
 
+// StartInFilter gives the filter field the keyboard, for a list whose
+// first step is a search.
+func (l *List[T]) StartInFilter() {
+	if l.filter != nil {
+		l.focusFilter(true)
+	}
+}
+
 func (l *List[T]) focusFilter(on bool) {
 	l.inFilter = on
 	l.filter.SetActive(on)
