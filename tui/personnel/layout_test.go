@@ -111,6 +111,7 @@ func screensFit(t *testing.T, ascii bool) {
 			d.Press(tea.KeyCtrlA)
 			aligned(t, d, "confirm", "身份证号", idCell)
 			d.Type("c")
+			d.Type("y")
 			d.Fits("confirm summary")
 			d.Press(tea.KeyEsc)
 
@@ -142,7 +143,9 @@ func screensFit(t *testing.T, ascii bool) {
 			d.Press(tea.KeyCtrlS)
 			d.Fits("maintain form errors")
 			d.MustSee("身份证号应为18位", "输入有误，请按提示修改")
-			d.Press(tea.KeyEsc, tea.KeyEsc)
+			d.Press(tea.KeyEsc)
+			d.Type("y")
+			d.Press(tea.KeyEsc)
 
 			d.OpenModule("师资信息维护")
 			aligned(t, d, "teachers", "工作单位", func(l string) (string, bool) {

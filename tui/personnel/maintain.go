@@ -42,7 +42,7 @@ type Maintain struct {
 	detail  domain.Person
 	seq     int
 	focusID int64 // the row to select once the next page arrives
-	outcome outcome
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -157,7 +157,7 @@ func (m *Maintain) selected() (domain.Person, bool) {
 func (m *Maintain) editPerson(p domain.Person) {
 	if p.Status != domain.AffiliationConfirmed {
 		m.mode = listMode
-		m.outcome = outcome{failure: p.Name + " 尚未确认，请先在“专业技术人员信息确认”中确认"}
+		m.outcome = pane.Outcome{Failure: p.Name + " 尚未确认，请先在“专业技术人员信息确认”中确认"}
 		return
 	}
 	m.openForm(&p)
@@ -166,13 +166,13 @@ func (m *Maintain) editPerson(p domain.Person) {
 func (m *Maintain) openForm(p *domain.Person) {
 	m.edit = newPersonForm(m.c, m.ref, p)
 	m.edit.form.SetWidth(m.width)
-	m.mode, m.outcome = formMode, outcome{}
+	m.mode, m.outcome = formMode, pane.Outcome{}
 }
 
 func (m *Maintain) formKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.km.Back):
-		m.mode, m.outcome = listMode, outcome{}
+		m.mode, m.outcome = listMode, pane.Outcome{}
 		return nil
 	case key.Matches(k, m.km.Save):
 		return m.save()
@@ -184,14 +184,13 @@ func (m *Maintain) formKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Maintain) save() tea.Cmd {
-	if m.outcome.busy {
+	if m.outcome.Busy {
 		return nil
 	}
-	if !m.edit.form.Validate() {
-		m.outcome = outcome{failure: "输入有误，请按提示修改"}
+	if !m.outcome.Validate(m.edit.form) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	in, editing, persons := m.edit.input(), m.edit.editing, m.c.Services.Persons
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		if editing == nil {
@@ -210,7 +209,7 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 		return nil
 	}
 	if err != nil {
-		m.outcome.failForm(m.edit.form, err)
+		m.outcome.FailForm(m.edit.form, err)
 		return nil
 	}
 	p := v.person
@@ -224,7 +223,7 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 	} else if v.added {
 		text += "，已属于本单位"
 	}
-	m.outcome.done(text)
+	m.outcome.Done(text)
 	m.mode = listMode
 	m.focusID = p.ID
 	return m.load()
@@ -236,8 +235,8 @@ func (m *Maintain) loaded(v personsLoaded, err error) tea.Cmd {
 	}
 	if err != nil {
 		m.table.SetEmpty("加载失败，按 ctrl+r 重试")
-		if !m.outcome.busy {
-			m.outcome.failed(err)
+		if !m.outcome.Busy {
+			m.outcome.Failed(err)
 		}
 		return nil
 	}
@@ -305,7 +304,7 @@ func (m *Maintain) applyFilter() tea.Cmd {
 	m.filter = domain.PersonFilter{Name: strings.TrimSpace(f.Value(filterName)), IDNumber: strings.TrimSpace(f.Value(filterID)),
 		Title: strings.TrimSpace(f.Value(filterTitle)), Status: domain.Affiliation(f.Value(filterStatus))}
 	m.pager.First()
-	m.mode, m.outcome = listMode, outcome{}
+	m.mode, m.outcome = listMode, pane.Outcome{}
 	return m.load()
 }
 
@@ -384,6 +383,12 @@ func (m *Maintain) SetSize(w, h int) {
 func (m *Maintain) Typing() bool { return m.mode == filterMode || m.mode == formMode }
 
 // Nested keeps esc inside the module while a form or a record shows.
+// Dirty reports a person being typed and not saved.
+func (m *Maintain) Dirty() bool { return m.mode == formMode && m.edit.form.Dirty() }
+
+// Discards reports whether k closes the person form with its changes.
+func (m *Maintain) Discards(k tea.KeyMsg) bool { return key.Matches(k, m.km.Back) && m.Dirty() }
+
 func (m *Maintain) Nested() bool { return m.mode != listMode }
 
 // View draws the current screen of the module in exactly its size.
@@ -395,13 +400,13 @@ func (m *Maintain) View() string {
 		body = st.Heading.Render("筛选条件") + "\n" + m.filters.View()
 	case formMode:
 		head := st.Heading.Render(textwidth.Truncate(m.edit.title(), w, st.Ellipsis))
-		body = head + "\n" + m.edit.win.view(st, m.edit.form.View(), max(h-3, 1)) + "\n" + m.outcome.view(m.c, w, 2)
+		body = head + "\n" + m.edit.win.view(st, m.edit.form.View(), max(h-3, 1)) + "\n" + m.outcome.ViewRows(m.c, w, 2)
 		return textwidth.Block(body, w, h)
 	case detailMode:
 		body = m.detailView()
 	default:
 		top := st.Muted.Render(textwidth.Truncate(m.filterText(), w, st.Ellipsis))
-		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + m.outcome.view(m.c, w, 2)
+		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + m.outcome.ViewRows(m.c, w, 2)
 	}
 	return textwidth.Block(body, w, h)
 }

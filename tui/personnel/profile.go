@@ -46,7 +46,7 @@ type Profile struct {
 	// claiming and withdrawing ask "确定…？(y/n)" first.
 	claiming    *domain.UnitBrief
 	withdrawing bool
-	outcome     outcome
+	outcome     pane.Outcome
 
 	width, height int
 }
@@ -106,7 +106,7 @@ func (m *Profile) Update(msg tea.Msg) tea.Cmd {
 		switch v := msg.Value.(type) {
 		case profileLoaded:
 			if msg.Err != nil {
-				m.outcome.failed(msg.Err)
+				m.outcome.Failed(msg.Err)
 				return nil
 			}
 			m.person, m.loaded = v.person, true
@@ -128,11 +128,11 @@ func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Reload):
 		return m.load()
-	case !m.loaded || m.outcome.busy:
+	case !m.loaded || m.outcome.Busy:
 	case key.Matches(k, km.Edit):
 		m.openContact()
 	case key.Matches(k, km.Claim) && st == domain.AffiliationNone:
-		m.mode, m.outcome = profileSearch, outcome{}
+		m.mode, m.outcome = profileSearch, pane.Outcome{}
 		m.query = form.New(m.c.Styles, m.c.Keys, 30,
 			form.Field{Key: fieldQuery, Label: "单位名称或信用代码", Control: form.NewText(m.c.Keys, false, 50)})
 		m.query.SetWidth(m.width)
@@ -140,7 +140,7 @@ func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
 		m.units.SetEmpty("输入单位名称或统一社会信用代码后按 enter 查找")
 		m.asked, m.pager = "", pane.NewPager()
 	case key.Matches(k, km.Withdraw) && st == domain.AffiliationPending:
-		m.withdrawing, m.outcome = true, outcome{}
+		m.withdrawing, m.outcome = true, pane.Outcome{}
 	}
 	return nil
 }
@@ -156,22 +156,22 @@ func (m *Profile) openContact() {
 	m.contact.SetValue(fieldMobile, m.person.Mobile)
 	m.contact.SetValue(fieldEmail, m.person.Email)
 	m.contact.SetWidth(m.width)
-	m.mode, m.outcome = profileContact, outcome{}
+	m.mode, m.outcome = profileContact, pane.Outcome{}
 }
 
 func (m *Profile) contactKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.km.Back):
-		m.mode, m.outcome = profileView, outcome{}
+		m.mode, m.outcome = profileView, pane.Outcome{}
 		return nil
 	case key.Matches(k, m.km.Save):
 	case m.contact.Update(k) != form.Submitted:
 		return nil
 	}
-	if m.outcome.busy || !m.contact.Validate() {
+	if m.outcome.Busy || !m.contact.Validate() {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	u := domain.ContactUpdate{Mobile: m.contact.Value(fieldMobile), Email: m.contact.Value(fieldEmail), Version: m.person.Version}
 	persons := m.c.Services.Persons
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
@@ -184,7 +184,7 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 	km := m.km
 	switch {
 	case key.Matches(k, km.Back):
-		m.mode, m.outcome = profileView, outcome{}
+		m.mode, m.outcome = profileView, pane.Outcome{}
 	case k.Type == tea.KeyUp || k.Type == tea.KeyDown:
 		m.units.Update(k)
 	case key.Matches(k, km.PrevPage):
@@ -228,7 +228,7 @@ func (m *Profile) unitsDone(v unitsFound, err error) {
 	}
 	if err != nil {
 		m.units.SetEmpty("查找失败，请重试")
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return
 	}
 	m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next)
@@ -249,7 +249,7 @@ func (m *Profile) answer(k tea.KeyMsg) tea.Cmd {
 	if !key.Matches(k, m.km.Yes) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	persons, version := m.c.Services.Persons, m.person.Version
 	if withdrawing {
 		return common.Call(m.id, func(ctx context.Context) (any, error) {
@@ -267,14 +267,14 @@ func (m *Profile) answer(k tea.KeyMsg) tea.Cmd {
 func (m *Profile) changed(v profileChanged, err error) tea.Cmd {
 	if err != nil {
 		if m.mode == profileContact {
-			m.outcome.failForm(m.contact, err)
+			m.outcome.FailForm(m.contact, err)
 			return nil
 		}
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return m.load()
 	}
 	m.person, m.mode = v.person, profileView
-	m.outcome.done(v.what)
+	m.outcome.Done(v.what)
 	return nil
 }
 
@@ -321,13 +321,13 @@ func (m *Profile) View() string {
 	case m.withdrawing:
 		question = "确定撤回加入 " + m.person.UnitName + " 的申请？(y/n)"
 	}
-	bottom := m.outcome.view(m.c, w, 2)
+	bottom := m.outcome.ViewRows(m.c, w, 2)
 	if question != "" {
 		bottom = st.Confirm.Render(textwidth.Truncate(question, w, st.Ellipsis))
 	}
 	switch {
 	case !m.loaded:
-		body = m.outcome.view(m.c, w, 2)
+		body = m.outcome.ViewRows(m.c, w, 2)
 		if body == "" {
 			body = st.Muted.Render("加载中" + st.Ellipsis)
 		}
