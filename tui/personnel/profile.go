@@ -44,8 +44,7 @@ type Profile struct {
 	asked   string // the query the results answer
 	seq     int
 	// claiming and withdrawing ask "确定…？(y/n)" first.
-	claiming    *domain.UnitBrief
-	withdrawing bool
+	ask pane.Confirm
 	outcome     pane.Outcome
 
 	width, height int
@@ -91,8 +90,9 @@ func (m *Profile) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
-		case m.claiming != nil || m.withdrawing:
-			return m.answer(msg)
+		case m.ask.Asking():
+			cmd, _ := m.ask.Update(m.c, msg)
+			return cmd
 		case m.mode == profileContact:
 			return m.contactKey(msg)
 		case m.mode == profileSearch:
@@ -140,7 +140,8 @@ func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
 		m.units.SetEmpty("输入单位名称或统一社会信用代码后按 enter 查找")
 		m.asked, m.pager = "", pane.NewPager()
 	case key.Matches(k, km.Withdraw) && st == domain.AffiliationPending:
-		m.withdrawing, m.outcome = true, pane.Outcome{}
+		m.outcome = pane.Outcome{}
+		m.ask.Ask("确定撤回加入 "+m.person.UnitName+" 的申请？", m.withdraw)
 	}
 	return nil
 }
@@ -168,7 +169,7 @@ func (m *Profile) contactKey(k tea.KeyMsg) tea.Cmd {
 	case m.contact.Update(k) != form.Submitted:
 		return nil
 	}
-	if m.outcome.Busy || !m.contact.Validate() {
+	if m.outcome.Busy || !m.outcome.Validate(m.contact) {
 		return nil
 	}
 	m.outcome.Start()
@@ -199,7 +200,7 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 		q := strings.TrimSpace(m.query.Value(fieldQuery))
 		if row, ok := m.units.Selected(); ok && q == m.asked {
 			u := m.found[row.ID]
-			m.claiming = &u
+			m.ask.Ask("确定申请加入 "+u.Name+"？", func() tea.Cmd { return m.claim(u) })
 			return nil
 		}
 		m.pager.First()
@@ -242,22 +243,20 @@ func (m *Profile) unitsDone(v unitsFound, err error) {
 	m.units.SetRows(rows)
 }
 
-// answer takes y or n to the claim or withdrawal question.
-func (m *Profile) answer(k tea.KeyMsg) tea.Cmd {
-	unit, withdrawing := m.claiming, m.withdrawing
-	m.claiming, m.withdrawing = nil, false
-	if !key.Matches(k, m.km.Yes) {
-		return nil
-	}
+// withdraw takes back the pending claim.
+func (m *Profile) withdraw() tea.Cmd {
 	m.outcome.Start()
 	persons, version := m.c.Services.Persons, m.person.Version
-	if withdrawing {
-		return common.Call(m.id, func(ctx context.Context) (any, error) {
-			p, err := persons.WithdrawClaim(ctx, domain.Withdrawal{Version: version})
-			return profileChanged{person: p, what: "已撤回加入单位的申请，可重新选择单位"}, err
-		})
-	}
-	u := *unit
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		p, err := persons.WithdrawClaim(ctx, domain.Withdrawal{Version: version})
+		return profileChanged{person: p, what: "已撤回加入单位的申请，可重新选择单位"}, err
+	})
+}
+
+// claim asks unit u to confirm the person.
+func (m *Profile) claim(u domain.UnitBrief) tea.Cmd {
+	m.outcome.Start()
+	persons, version := m.c.Services.Persons, m.person.Version
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := persons.ClaimUnit(ctx, domain.Claim{UnitID: u.ID, Version: version})
 		return profileChanged{person: p, what: "已申请加入 " + u.Name + "，请等待单位确认"}, err
@@ -291,12 +290,20 @@ func (m *Profile) SetSize(w, h int) {
 
 // Typing is true while a field has the keyboard.
 func (m *Profile) Typing() bool {
-	return m.claiming == nil && !m.withdrawing && m.mode != profileView
+	return !m.ask.Asking() && m.mode != profileView
 }
 
 // Nested keeps esc inside the module while a form or a question shows.
 func (m *Profile) Nested() bool {
-	return m.mode != profileView || m.claiming != nil || m.withdrawing
+	return m.mode != profileView || m.ask.Asking()
+}
+
+// Dirty reports contact details typed and not saved.
+func (m *Profile) Dirty() bool { return m.mode == profileContact && m.contact.Dirty() }
+
+// Discards reports whether k closes the contact form with its changes.
+func (m *Profile) Discards(k tea.KeyMsg) bool {
+	return !m.ask.Asking() && key.Matches(k, m.km.Back) && m.Dirty()
 }
 
 // statusHint says what the person can do about the affiliation.
@@ -314,16 +321,9 @@ func (m *Profile) statusHint() string {
 func (m *Profile) View() string {
 	st, w, h := m.c.Styles, m.width, m.height
 	var body string
-	question := ""
-	switch {
-	case m.claiming != nil:
-		question = "确定申请加入 " + m.claiming.Name + "？(y/n)"
-	case m.withdrawing:
-		question = "确定撤回加入 " + m.person.UnitName + " 的申请？(y/n)"
-	}
 	bottom := m.outcome.ViewRows(m.c, w, 2)
-	if question != "" {
-		bottom = st.Confirm.Render(textwidth.Truncate(question, w, st.Ellipsis))
+	if m.ask.Asking() {
+		bottom = pane.Paragraph(m.c, m.ask.Question()+"(y/n)", st.Confirm, w, 2)
 	}
 	switch {
 	case !m.loaded:
@@ -364,7 +364,7 @@ func (m *Profile) View() string {
 func (m *Profile) ShortHelp() []key.Binding {
 	km := m.km
 	switch {
-	case m.claiming != nil || m.withdrawing:
+	case m.ask.Asking():
 		return []key.Binding{withHelp(km.Yes, "y", "确定"), withHelp(km.No, "n", "取消")}
 	case m.mode == profileContact:
 		return []key.Binding{km.Save, km.Next}
