@@ -10,6 +10,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 )
 
 // Field keys, as domain.NewAccount names them in field errors.
@@ -27,7 +28,7 @@ type CreateAuthority struct {
 	form    *form.Form
 	regions *form.Picker
 	ref     domain.Reference
-	outcome outcome
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -100,12 +101,12 @@ func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 func (m *CreateAuthority) referenceDone(ref domain.Reference, err error) {
 	if err != nil {
 		m.regions.SetEmpty("地区加载失败，按 ctrl+r 重试")
-		m.outcome.failure = common.ErrorText(err)
+		m.outcome.Failure = common.ErrorText(err)
 		return
 	}
 	m.ref = ref
-	if !m.outcome.busy {
-		m.outcome.failure = ""
+	if !m.outcome.Busy {
+		m.outcome.Failure = ""
 	}
 	opts := make([]form.Option, 0, len(ref.Regions))
 	for _, r := range ref.Regions {
@@ -126,10 +127,10 @@ func (m *CreateAuthority) authorityName(code string) string {
 }
 
 func (m *CreateAuthority) submit() tea.Cmd {
-	if m.outcome.busy || !m.form.Validate() {
+	if m.outcome.Busy || !m.outcome.Validate(m.form) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	acc := domain.NewAccount{
 		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
 		Password:           m.form.Value(fieldPassword),
@@ -147,18 +148,19 @@ func (m *CreateAuthority) submit() tea.Cmd {
 
 func (m *CreateAuthority) createDone(u domain.User, err error) {
 	if err != nil {
-		m.outcome.fail(m.form, err)
+		m.outcome.FailForm(m.form, err)
 		return
 	}
 	org := u.DisplayName
 	if org == "" {
 		org = m.authorityName(u.RegionCode)
 	}
-	m.outcome = outcome{success: "已创建主管部门账号：" + u.Username +
+	m.outcome = pane.Outcome{Success: "已创建主管部门账号：" + u.Username +
 		"\n所属：" + org + "（" + u.RegionCode + "）" +
 		"\n该账号首次登录时须修改密码。"}
 	m.form.Clear(fieldUsername)
 	m.form.Clear(fieldPassword)
+	m.form.MarkClean()
 	m.form.Focus(fieldUsername)
 }
 
@@ -171,9 +173,12 @@ func (m *CreateAuthority) SetSize(w, h int) {
 // Typing is always true once the module has the keyboard.
 func (m *CreateAuthority) Typing() bool { return true }
 
+// Dirty reports a form typed and not sent.
+func (m *CreateAuthority) Dirty() bool { return m.form.Dirty() }
+
 // View is the form and the outcome line.
 func (m *CreateAuthority) View() string {
-	return m.form.View() + "\n\n" + m.outcome.view(m.c, m.width)
+	return m.form.View() + "\n\n" + m.outcome.View(m.c, m.width)
 }
 
 // ShortHelp lists the module's keys.
