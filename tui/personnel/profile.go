@@ -44,8 +44,8 @@ type Profile struct {
 	asked   string // the query the results answer
 	seq     int
 	// claiming and withdrawing ask "确定…？(y/n)" first.
-	ask pane.Confirm
-	outcome     pane.Outcome
+	ask     pane.Confirm
+	outcome pane.Outcome
 
 	width, height int
 }
