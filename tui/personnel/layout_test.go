@@ -105,6 +105,8 @@ func screensFit(t *testing.T, ascii bool) {
 			typeIn(d, "4401", "", "", "1", "x", "y")
 			d.Fits("registration errors")
 			d.Press(tea.KeyEsc)
+			d.MustSee("有未保存的修改，确定放弃吗？(y/n)")
+			d.Type("y")
 
 			d.Login(store.DemoUnit, demoPassword)
 			d.OpenModule("专业技术人员信息确认")

@@ -105,6 +105,9 @@ func (m *Maintain) Update(msg tea.Msg) tea.Cmd {
 		case common.ReferenceLoaded:
 			if msg.Err == nil {
 				m.ref = v.Ref
+				if m.mode == formMode {
+					m.edit.setReference(v.Ref)
+				}
 			}
 		case personSaved:
 			return m.saved(v, msg.Err)
@@ -129,10 +132,10 @@ func (m *Maintain) listKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Filter):
 		m.openFilter()
 	case key.Matches(k, km.Add):
-		m.openForm(nil)
+		return m.openForm(nil)
 	case key.Matches(k, km.Edit):
 		if p, ok := m.selected(); ok {
-			m.editPerson(p)
+			return m.editPerson(p)
 		}
 	case key.Matches(k, km.Detail):
 		if p, ok := m.selected(); ok {
@@ -154,19 +157,22 @@ func (m *Maintain) selected() (domain.Person, bool) {
 }
 
 // editPerson opens 修改, which only a confirmed member has.
-func (m *Maintain) editPerson(p domain.Person) {
+func (m *Maintain) editPerson(p domain.Person) tea.Cmd {
 	if p.Status != domain.AffiliationConfirmed {
 		m.mode = listMode
 		m.outcome = pane.Outcome{Failure: p.Name + " 尚未确认，请先在“专业技术人员信息确认”中确认"}
-		return
+		return nil
 	}
-	m.openForm(&p)
+	return m.openForm(&p)
 }
 
-func (m *Maintain) openForm(p *domain.Person) {
+// openForm opens the person form and reloads the dictionaries, which the
+// administrator may have changed since the module opened.
+func (m *Maintain) openForm(p *domain.Person) tea.Cmd {
 	m.edit = newPersonForm(m.c, m.ref, p)
 	m.edit.form.SetWidth(m.width)
 	m.mode, m.outcome = formMode, pane.Outcome{}
+	return m.c.LoadReference(m.id)
 }
 
 func (m *Maintain) formKey(k tea.KeyMsg) tea.Cmd {
@@ -328,7 +334,7 @@ func (m *Maintain) detailKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.km.Back):
 		m.mode = listMode
 	case key.Matches(k, m.km.Edit):
-		m.editPerson(m.detail)
+		return m.editPerson(m.detail)
 	}
 	return nil
 }

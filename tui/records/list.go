@@ -385,7 +385,9 @@ func (m *List) openEditor(r *domain.Record) tea.Cmd {
 	m.editor = newEditor(m.c, m.id, m.mode.role, m.ref, r)
 	m.editor.setSize(m.width, m.height)
 	m.outcome = pane.Outcome{}
-	return m.editor.init()
+	// The administrator may have changed the dictionaries since the
+	// module opened: offer them as they are now.
+	return tea.Batch(m.editor.init(), m.c.LoadReference(m.id))
 }
 
 // saved closes the editor onto the saved record's detail, where the
