@@ -320,6 +320,8 @@ func TestRegistrationShowsServerFieldErrors(t *testing.T) {
 	d.mustNotSee("该用户名已被注册")
 	d.mustSee("该统一社会信用代码已注册")
 	d.press(tea.KeyEsc)
+	d.mustSee("有未保存的修改，确定放弃吗？(y/n)")
+	d.typeText("y")
 	d.mustSee("用户登录")
 }
 
@@ -479,6 +481,7 @@ func TestLateModuleAnswerIsIgnored(t *testing.T) {
 	d.mustSee("处理中…")
 	// Open another module, then 重置密码 again: a fresh instance.
 	d.press(tea.KeyEsc, tea.KeyUp, tea.KeyUp, tea.KeyEnter)
+	d.typeText("y") // 重置密码 holds typed input
 	d.mustSee("地区：")
 	d.press(tea.KeyEsc, tea.KeyDown, tea.KeyDown, tea.KeyEnter)
 	d.mustSee("新密码：")
