@@ -44,6 +44,9 @@ func (c *Client) transfers() *http.Client {
 // transferRequest builds a file request with the session and the headers
 // every transfer carries.
 func (c *Client) transferRequest(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
+	if c.refused != nil {
+		return nil, c.refused
+	}
 	req, err := http.NewRequestWithContext(ctx, method, c.http.BaseURL+path, body)
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeBadRequest, "请求无效")

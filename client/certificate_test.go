@@ -3,12 +3,10 @@ package client_test
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"jxjy/server/certpdf"
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
@@ -16,12 +14,6 @@ import (
 )
 
 func TestCertificateRoundTrips(t *testing.T) {
-	if err := certpdf.New("").Ready(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI lacks the CJK font: %v", err)
-		}
-		t.Skipf("no CJK font installed: %v", err)
-	}
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
 		ctx := context.Background()

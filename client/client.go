@@ -5,6 +5,7 @@ package client
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -33,6 +34,13 @@ type Options struct {
 	// process, and a server that trusts it (--trusted-proxy) then budgets
 	// each operator's logins by their own address, not the gateway's.
 	ForwardedFor string
+	// RootCAs are the CAs trusted for an https:// server (`--ca-file`);
+	// nil trusts the system's roots.
+	RootCAs *x509.CertPool
+	// InsecureHTTP lets calls go to a remote http:// server, passwords
+	// and sessions in clear text (`--insecure-http`); without it such a
+	// client refuses every call with ErrPlainHTTP.
+	InsecureHTTP bool
 }
 
 // Client is one operator's connection to a jxjy server. It holds that
@@ -43,6 +51,9 @@ type Client struct {
 	token string
 	// forwardedFor is Options.ForwardedFor, for requests made without resty.
 	forwardedFor string
+	// refused is ErrPlainHTTP when the server is remote plain HTTP and the
+	// operator did not accept that.
+	refused error
 }
 
 // Compile-time checks that Client implements the services the TUI uses.
@@ -76,14 +87,16 @@ func New(baseURL string, o Options) *Client {
 		SetHeader("Accept", "application/json").
 		SetHeader("User-Agent", "jxjy-client/1").
 		AddRetryCondition(retryable)
-	if o.Transport != nil {
-		r.SetTransport(o.Transport)
-	}
+	r.SetTransport(transport(o))
 	if o.ForwardedFor != "" {
 		r.SetHeader("X-Forwarded-For", o.ForwardedFor)
 	}
 	r.SetLogger(quietLogger{})
-	return &Client{http: r, forwardedFor: o.ForwardedFor}
+	c := &Client{http: r, forwardedFor: o.ForwardedFor}
+	if PlainRemote(baseURL) && !o.InsecureHTTP {
+		c.refused = ErrPlainHTTP
+	}
+	return c
 }
 
 // retryable allows a retry only when repeating the call cannot duplicate a
@@ -104,7 +117,8 @@ func retryable(resp *resty.Response, err error) bool {
 		return false
 	}
 	if err != nil {
-		return true
+		// A certificate that failed once fails again: no retry to wait for.
+		return tlsProblem(err) == ""
 	}
 	switch resp.StatusCode() {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
@@ -138,6 +152,9 @@ type call struct {
 
 // do runs a call and turns every failure into a *domain.Error.
 func (c *Client) do(ctx context.Context, cl call) error {
+	if c.refused != nil {
+		return c.refused
+	}
 	req := c.http.R().SetContext(ctx)
 	if t := c.Token(); t != "" {
 		req.SetAuthToken(t)
@@ -153,6 +170,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			return domain.Errorf(domain.CodeUnavailable, "请求已取消或超时")
+		}
+		if msg := tlsProblem(err); msg != "" {
+			return &domain.Error{Code: domain.CodeUnavailable, Message: msg}
 		}
 		return domain.Errorf(domain.CodeUnavailable, "无法连接服务器，请检查网络后重试")
 	}

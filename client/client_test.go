@@ -176,7 +176,7 @@ func TestForcedChangeBlocksOtherCalls(t *testing.T) {
 		ctx := context.Background()
 		admin := env.Client()
 		mustLogin(t, admin, "admin", demoPassword)
-		if _, err := admin.CreateAccount(ctx, domain.NewAccount{Username: "admin2", Password: "Start1234", Role: domain.RoleAdmin, MustChangePassword: true}); err != nil {
+		if _, err := admin.CreateAccount(ctx, domain.NewAccount{Username: "admin2", Password: "Start1234", Role: domain.RoleAdmin}); err != nil {
 			t.Fatal(err)
 		}
 		second := env.Client()

@@ -54,7 +54,7 @@ func TestPlanToCreditsOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		class, err := unit.CreateClass(ctx, plan.ID, domain.ClassInput{Name: "安全运维实训班", StartDate: day(-1), EndDate: day(1),
+		class, err := unit.CreateClass(ctx, plan.ID, domain.ClassInput{Name: "安全运维实训班", StartDate: day(-1), EndDate: day(0),
 			Location: "五楼", Capacity: 10, Hours: domain.HoursOf(8)})
 		if err != nil {
 			t.Fatal(err)

@@ -124,3 +124,10 @@ func (c *Client) ExportRecords(ctx context.Context, q domain.RecordQuery, each f
 	}
 	return domain.Errorf(domain.CodeUnavailable, "导出中断：连接已断开，请重试")
 }
+
+// Work implements domain.WorkService.
+func (c *Client) Work(ctx context.Context) (domain.WorkCounts, error) {
+	out := domain.WorkCounts{}
+	err := c.do(ctx, call{method: http.MethodGet, path: "/work", out: &out})
+	return out, err
+}

@@ -62,6 +62,44 @@ func (c *Client) ImportRecords(ctx context.Context, up domain.ImportUpload) (dom
 	return out, err
 }
 
+// ImportValidated implements domain.RecordImportService. The call carries
+// an Idempotency-Key and is retried after a dropped link with it, so the
+// rows are stored once.
+func (c *Client) ImportValidated(ctx context.Context, id string, progress func(domain.ImportProgress)) (domain.ImportResult, error) {
+	var out domain.ImportResult
+	path := "/record-import/validations/" + url.PathEscape(id)
+	key := newKey()
+	err := c.transfer(ctx, func() (*http.Request, error) {
+		req, err := c.transferRequest(ctx, http.MethodPost, path, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept", "application/x-ndjson, application/json")
+		req.Header.Set("Idempotency-Key", key)
+		return req, nil
+	}, false, func(resp *http.Response) error {
+		line, err := readImportAnswer(resp, progress, &out)
+		if err == nil && line.Result != nil {
+			out = *line.Result
+		}
+		return err
+	})
+	return out, err
+}
+
+// ValidationErrorReport implements domain.RecordImportService.
+func (c *Client) ValidationErrorReport(ctx context.Context, id string) ([]byte, error) {
+	var out []byte
+	err := c.transfer(ctx, func() (*http.Request, error) {
+		return c.transferRequest(ctx, http.MethodGet, "/record-import/validations/"+url.PathEscape(id)+"/error-report", nil)
+	}, false, func(resp *http.Response) error {
+		var err error
+		out, err = readWorkbook(resp)
+		return err
+	})
+	return out, err
+}
+
 // ImportErrorReport implements domain.RecordImportService.
 func (c *Client) ImportErrorReport(ctx context.Context, up domain.ImportUpload) ([]byte, error) {
 	var out []byte

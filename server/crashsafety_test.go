@@ -45,7 +45,6 @@ const (
 const (
 	addrFile   = "addr"
 	markerFile = "crashpoint"
-	fontFile   = "stand-in.ttf"
 )
 
 // TestCrashChild is the child process of the crash tests: a real server
@@ -78,7 +77,7 @@ func TestCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(db, server.Config{AnonymousPerMinute: -1, CJKFont: filepath.Join(dir, fontFile)})
+	srv := server.New(db, server.Config{AnonymousPerMinute: -1})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -131,11 +130,6 @@ func crashEngines(t *testing.T, prepare func(t *testing.T, db *store.DB), fn fun
 		}
 		t.Cleanup(func() { read.Close() })
 		dir := t.TempDir()
-		// Printing needs a font that loads; no PDF is drawn here, so a
-		// file with TrueType's signature stands in for a CJK font.
-		if err := os.WriteFile(filepath.Join(dir, fontFile), append([]byte("\x00\x01\x00\x00"), make([]byte, 64)...), 0o600); err != nil {
-			t.Fatal(err)
-		}
 		fn(t, crashDB{url: dbURL, sql: read, dir: dir})
 	}
 	t.Run("sqlite", func(t *testing.T) {

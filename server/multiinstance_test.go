@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -73,13 +72,7 @@ func startInstances(t *testing.T) *instances {
 	}
 	dbURL := base + sep + "search_path=" + url.QueryEscape(schema)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// Printing needs a font that loads; no PDF is drawn here, so a file
-	// with TrueType's signature stands in for a CJK font.
-	font := filepath.Join(t.TempDir(), "stand-in.ttf")
-	if err := os.WriteFile(font, append([]byte("\x00\x01\x00\x00"), make([]byte, 64)...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := server.Config{CaptchaEnabled: true, AnonymousPerMinute: -1, CJKFont: font, Logger: quiet}
+	cfg := server.Config{CaptchaEnabled: true, AnonymousPerMinute: -1, Logger: quiet}
 	urls := make([]string, 2)
 	for i := range urls {
 		db, err := store.Open(ctx, dbURL, store.Options{Logger: quiet})
@@ -208,6 +201,37 @@ func TestTwoInstancesShareSessionsCaptchasLockoutsAndNumbers(t *testing.T) {
 		}
 		if status, errCode := call(t, in.a, "GET", "/session", s.Token, nil, nil); status != 401 || errCode != domain.CodeUnauthenticated {
 			t.Fatalf("token logged out on B, used on A: %d %s", status, errCode)
+		}
+	})
+
+	t.Run("a file validated on one is stored on the other, once", func(t *testing.T) {
+		s, status, errCode := in.login(t, in.a, in.a, store.DemoUnit, store.DemoPassword)
+		if status != 201 {
+			t.Fatalf("login: %d %s", status, errCode)
+		}
+		var file bytes.Buffer
+		if err := store.DemoImportWorkbook(&file, 40, time.Now().In(time.FixedZone("CST", 8*3600))); err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("POST", in.a+"/api/v1/record-import/validate?name=multi.xlsx", bytes.NewReader(file.Bytes()))
+		req.Header.Set("Content-Type", domain.ContentTypeXLSX)
+		req.Header.Set("Authorization", "Bearer "+s.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep domain.ImportReport
+		err = json.NewDecoder(resp.Body).Decode(&rep)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || rep.ID == "" || rep.Valid == 0 {
+			t.Fatalf("validate on A: %d %+v %v", resp.StatusCode, rep, err)
+		}
+		var res domain.ImportResult
+		if status, errCode := call(t, in.b, "POST", "/record-import/validations/"+rep.ID, s.Token, nil, &res); status != 200 || res.Inserted != rep.Valid {
+			t.Fatalf("store on B: %d %s, %d inserted of %d", status, errCode, res.Inserted, rep.Valid)
+		}
+		if status, errCode := call(t, in.a, "POST", "/record-import/validations/"+rep.ID, s.Token, nil, nil); status != 404 || errCode != domain.CodeNotFound {
+			t.Fatalf("the same validation again on A: %d %s, want not_found", status, errCode)
 		}
 	})
 

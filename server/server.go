@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,12 +32,20 @@ type Config struct {
 	// MaxBodyBytes caps JSON bodies; 0 means the API default.
 	MaxBodyBytes int64
 	// CJKFont is the TrueType font certificates are drawn with; empty
-	// means $JXJY_CJK_FONT, then the Debian font packages' paths (see
-	// server/certpdf).
+	// means $JXJY_CJK_FONT, then the PDF standard Chinese font, which
+	// needs no file (see server/certpdf).
 	CJKFont string
+	// PublicURL is the address outsiders reach the server at; each
+	// certificate's QR code opens PublicURL/verify. Empty leaves the QR
+	// code out.
+	PublicURL string
 	// AnonymousPerMinute budgets captcha, login and registration calls per
 	// client address; 0 means the API default, negative turns it off.
 	AnonymousPerMinute int
+	// TokenPerMinute and TokenBurst budget each institution API token
+	// (default 120 a minute, burst 30; negative: no limit).
+	TokenPerMinute int
+	TokenBurst     int
 	// MaxUploadBytes is the size limit of one attachment; 0 means
 	// domain.DefaultMaxUploadBytes (20 MiB).
 	MaxUploadBytes int64
@@ -62,6 +71,29 @@ type Config struct {
 	// reused (store.Options.StatsCacheTTL); 0 means DefaultStatsCacheTTL,
 	// negative computes them on every request.
 	StatsCacheTTL time.Duration
+	// TLS, when set, makes Serve answer HTTPS (HTTP/2 and HTTP/1.1) with
+	// it; see LoadTLS. Nil serves plain HTTP, for loopback or behind a
+	// TLS-terminating reverse proxy.
+	TLS *tls.Config
+}
+
+// LoadTLS reads a certificate (chain first, PEM) and its key for
+// `jxjy serve --tls-cert --tls-key`: TLS 1.2 at least and, for 1.2, only
+// forward-secret AEAD suites (TLS 1.3's are all modern and not settable).
+func LoadTLS(certFile, keyFile string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("读取 TLS 证书或私钥失败：%w", err)
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		},
+	}, nil
 }
 
 // DefaultStatsCacheTTL is how long an authority's statistics are reused.
@@ -136,6 +168,7 @@ func New(db *store.DB, cfg Config) *Server {
 	auth := store.NewAuthService(db, store.AuthConfig{CaptchaEnabled: cfg.CaptchaEnabled,
 		AttemptsPerMinute: cfg.LoginAttemptsPerMinute})
 	files := store.NewAttachmentService(db, cfg.MaxUploadBytes).WithMaxCount(cfg.MaxAttachments)
+	tokens := store.NewAPITokenService(db)
 	a := api.New(api.Config{
 		Auth:         auth,
 		Authn:        auth,
@@ -155,8 +188,12 @@ func New(db *store.DB, cfg Config) *Server {
 		Classes:      store.NewClassService(db),
 		RecordImport: store.NewRecordImportService(db),
 		Requirements: store.NewRequirementService(db),
-		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont)),
+		Certificates: store.NewCertificateService(db, certpdf.New(cfg.CJKFont, cfg.PublicURL)),
 		Dictionaries: store.NewDictionaryService(db),
+		Work:         store.NewWorkService(db),
+		Tokens:       tokens,
+		TokenAuthn:   tokens,
+		Machine:      store.NewMachineService(db),
 		Ready:        db.Ping,
 		PoolStats:    db.PoolStats,
 		Logger:       cfg.Logger,
@@ -164,6 +201,8 @@ func New(db *store.DB, cfg Config) *Server {
 		Now:          cfg.Now,
 
 		AnonymousPerMinute: cfg.AnonymousPerMinute,
+		TokenPerMinute:     cfg.TokenPerMinute,
+		TokenBurst:         cfg.TokenBurst,
 		TrustedProxies:     cfg.TrustedProxies,
 		// The service settles the default, so both limits are the same.
 		MaxUploadBytes: files.MaxBytes(),
@@ -179,6 +218,7 @@ func New(db *store.DB, cfg Config) *Server {
 		WriteTimeout:      cfg.WriteTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+		TLSConfig:         cfg.TLS,
 	}
 	return s
 }
@@ -192,24 +232,40 @@ func (s *Server) MetricsHandler() http.Handler { return s.API.MetricsHandler() }
 
 // Serve answers on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	s.log.Info("listening", "addr", l.Addr().String())
-	if err := s.http.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+	var err error
+	if s.http.TLSConfig != nil {
+		s.log.Info("server started", "addr", l.Addr().String(), "scheme", "https", "instance", s.DB.InstanceID())
+		// Certificates come from TLSConfig; ServeTLS also offers HTTP/2.
+		err = s.http.ServeTLS(l, "", "")
+	} else {
+		s.log.Info("server started", "addr", l.Addr().String(), "scheme", "http", "instance", s.DB.InstanceID())
+		err = s.http.Serve(l)
+	}
+	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
 }
 
 // Shutdown lets running requests finish (within ctx), then closes the
-// database, which checkpoints SQLite's WAL so nothing written is lost.
+// database, which checkpoints SQLite's WAL so nothing written is lost. It
+// logs one line saying how the stop went: the log's last word after a
+// SIGTERM or quitting the embedded mode.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return errors.Join(s.http.Shutdown(ctx), s.DB.Close())
+	err := errors.Join(s.http.Shutdown(ctx), s.DB.Close())
+	if err != nil {
+		s.log.Error("server stopped with errors", "err", err)
+	} else {
+		s.log.Info("server stopped cleanly")
+	}
+	return err
 }
 
 // idempotency adapts the store's idempotency keys to the API's interface.
 type idempotency struct{ db *store.DB }
 
-func (i idempotency) Begin(ctx context.Context, scope, key string) (*api.StoredResponse, error) {
-	r, err := i.db.IdempotencyBegin(ctx, scope, key)
+func (i idempotency) Begin(ctx context.Context, scope, key, requestHash string) (*api.StoredResponse, error) {
+	r, err := i.db.IdempotencyBegin(ctx, scope, key, requestHash)
 	if err != nil || r == nil {
 		return nil, err
 	}

@@ -119,8 +119,7 @@ func fillApplication(d *driver) {
 	d.typeText("企业")
 	d.press(tea.KeyTab)
 	d.typeText("越秀")
-	d.press(tea.KeyTab)
-	d.typeText("广州市人")
+	d.mustSee("主管部门：广州市人力资源和社会保障") // the competent one, not picked (wrapped at 80 columns)
 	for _, v := range []string{"赵立新", "孙小梅", "020-83334567"} {
 		d.press(tea.KeyTab)
 		d.field(v)
@@ -226,7 +225,7 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 		unit.press(tea.KeyCtrlT)
 		unit.mustSee("送审“广州市越秀区新创信息技术有限公司”", "(y/n)")
 		unit.typeText("y")
-		unit.mustSee("已送审，请等待主管部门审核", "状态：已送审", "申请状态：已送审")
+		unit.mustSee("已送审，请等待主管部门审核", "状态：已送审")
 		unit.mustNotSee("[") // read-only: no input fields
 
 		// The authority opens it from its queue, with the file and history.
@@ -269,7 +268,7 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 
 		// The unit sees the reason, fixes and sends again.
 		unit.press(tea.KeyCtrlR)
-		unit.mustSee("状态：已退回", "退回原因：营业执照扫描件不清晰，请重新上传", "申请状态：已退回")
+		unit.mustSee("状态：已退回", "退回原因：营业执照扫描件不清晰，请重新上传")
 		unit.press(tea.KeyCtrlP) // from 附件, where it sent the application, back to 申请信息
 		unit.mustSee("单位通讯地址：[")
 		unit.press(tea.KeyShiftTab)
@@ -294,8 +293,11 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 
 		// Refreshing shows the unit its full menu, in the same session.
 		unit.press(tea.KeyCtrlR)
-		unit.mustSee("状态：已通过", "法人单位信息维护", "专业课计划申报")
+		unit.mustSee("状态：已通过")
+		unit.press(tea.KeyEsc) // the menu, hidden while the module has the keyboard
+		unit.mustSee("法人单位信息维护", "专业课计划申报")
 		unit.mustNotSee("申请状态：")
+		unit.press(tea.KeyEnter)
 		unit.press(tea.KeyCtrlN)
 		unit.press(tea.KeyCtrlN)
 		unit.mustSee("状态由「已送审」改为「已通过」")
@@ -448,7 +450,7 @@ func TestReviewQueueFilters(t *testing.T) {
 		gz := serverDriver(t, env, false)
 		gz.login(store.DemoAuthority, store.DemoPassword)
 		gz.press(tea.KeyEnter)
-		gz.mustSee("状态： 待审核", "广州市海珠区粤华建筑设计", "第 1/1 页")
+		gz.mustSee("状态： 待审核", "广州市海珠区粤华建筑设计", "第 1 条，共 1 条")
 		gz.press(tea.KeyTab)
 		gz.mustSee("已退回", "没有符合条件的申请", "共 0 条")
 		gz.press(tea.KeyTab)

@@ -122,7 +122,19 @@ func (f *fakeAdmin) CreateAccount(_ context.Context, a domain.NewAccount) (domai
 	if f.err != nil {
 		return domain.User{}, f.err
 	}
-	return domain.User{ID: 9, Username: a.Username, Role: a.Role, DisplayName: a.DisplayName, RegionCode: a.RegionCode, MustChangePassword: true}, nil
+	// As the server: an authority account is named after its authority,
+	// set up for the region when it has none.
+	name := a.DisplayName
+	if a.Role == domain.RoleAuthority {
+		ref, _ := fakeRef{}.Reference(context.Background())
+		name = "新设主管部门"
+		for _, au := range ref.Authorities {
+			if au.RegionCode == a.RegionCode {
+				name = au.Name
+			}
+		}
+	}
+	return domain.User{ID: 9, Username: a.Username, Role: a.Role, DisplayName: name, RegionCode: a.RegionCode, MustChangePassword: true}, nil
 }
 
 func (f *fakeAdmin) ResetPassword(_ context.Context, r domain.PasswordReset) error {

@@ -27,6 +27,16 @@ var specUnitMenu = [][]string{
 	{"查询统计", "专业课计划查询", "继续教育培训记录查询"},
 }
 
+// selectedEntry is the tree line with the selection marker.
+func selectedEntry(view string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, "› ") {
+			return l
+		}
+	}
+	return ""
+}
+
 // treeLines is the text inside the left pane, one entry per line.
 func treeLines(view string) []string {
 	var out []string
@@ -65,14 +75,18 @@ func TestLoginUnitSeesTheManualsMenu(t *testing.T) {
 	if got != want {
 		t.Fatalf("login request = %+v, want %+v", got, want)
 	}
+	// Each module shows the key that opens it: 1…9, then letters.
 	var wantTree []string
+	jumps := "123456789abcdefghimnoprstuvwxyz"
+	n := 0
 	for _, g := range specUnitMenu {
 		wantTree = append(wantTree, " "+g[0])
 		for _, mod := range g[1:] {
-			wantTree = append(wantTree, "   "+mod)
+			wantTree = append(wantTree, "   "+jumps[n:n+1]+" "+mod)
+			n++
 		}
 	}
-	wantTree[1] = " › 法人单位角色申请" // selected first
+	wantTree[1] = " › 1 法人单位角色申请" // selected first
 	tree := treeLines(d.view())
 	if strings.Join(tree[:len(wantTree)], "\n") != strings.Join(wantTree, "\n") {
 		t.Fatalf("tree:\n%s\nwant:\n%s", strings.Join(tree, "\n"), strings.Join(wantTree, "\n"))
@@ -86,16 +100,23 @@ func TestLoginUnitSeesTheManualsMenu(t *testing.T) {
 
 	// At 80×24 the tree scrolls; the last module is reachable and opens.
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	for range 30 {
+	for range 17 {
 		d.typeText("j")
 	}
-	d.mustSee("› 继续教育培训记录查询", "查询统计")
+	d.mustSee("› 1 法人单位角色申请", " 法人单位 ") // down wraps round after the 17th
+	d.press(tea.KeyEnd)
+	d.mustSee("› h 继续教育培训记录查询", "查询统计")
 	d.press(tea.KeyEnter)
 	d.mustSee("全部有效记录", "没有符合条件的培训记录")
-	for range 30 {
-		d.press(tea.KeyEsc, tea.KeyUp)
-	}
-	d.mustSee("› 法人单位角色申请", " 法人单位 ")
+	d.press(tea.KeyEsc, tea.KeyHome)
+	d.mustSee("› 1 法人单位角色申请", " 法人单位 ")
+	// A module's key opens it at once; pgdn moves a screen of the tree.
+	d.typeText("h")
+	d.mustSee("全部有效记录")
+	d.press(tea.KeyEsc, tea.KeyUp)
+	d.mustSee("› g 专业课计划查询")
+	d.press(tea.KeyPgUp)
+	d.mustSee("› 3 专业课计划申报") // 20 lines further up
 }
 
 func TestUnapprovedUnitSeesOnlyTheApplication(t *testing.T) {
@@ -113,6 +134,9 @@ func TestUnapprovedUnitSeesOnlyTheApplication(t *testing.T) {
 	}
 	d.press(tea.KeyDown, tea.KeyDown, tea.KeyEnter)
 	d.mustSee("附件(0)", "单位名称：")
+	// The open module has the whole width; esc brings the tree back.
+	d.mustNotSee("申请状态：")
+	d.press(tea.KeyEsc)
 	if !strings.Contains(lineWith(t, d.view(), "附件(0)"), "││") ||
 		!strings.Contains(treeLines(d.view())[1], "法人单位角色申请") {
 		t.Fatalf("the only module did not open:\n%s", d.view())
@@ -375,7 +399,7 @@ func adminAt(t *testing.T, moduleTitle string) *driver {
 	d.auth.login = loginAs(adminUser)
 	d.login("admin", "Demo@2026")
 	for range 4 {
-		if strings.Contains(d.view(), "› "+moduleTitle) {
+		if strings.Contains(selectedEntry(d.view()), moduleTitle) {
 			d.press(tea.KeyEnter)
 			return d
 		}
@@ -446,12 +470,13 @@ func TestAdminCreatesAuthorityAccount(t *testing.T) {
 	d.press(tea.KeyEnter)
 	d.typeText("Init2026a")
 	d.press(tea.KeyEnter)
-	d.mustSee("广东省 440000", "天河区 440106")
+	d.mustSee("广东省 440000", "广州市天河区 440106")
 	d.typeText("深圳")
-	d.mustNotSee("天河区 440106")
+	d.mustNotSee("广州市天河区 440106")
+	d.mustSee("账号属于：深圳市人力资源和社会保障局")
 	d.press(tea.KeyEnter)
 	want := domain.NewAccount{Username: "sz-hr", Password: "Init2026a", Role: domain.RoleAuthority,
-		DisplayName: "深圳市人力资源和社会保障局", RegionCode: "440300", MustChangePassword: true}
+		RegionCode: "440300"}
 	if len(d.admin.created) != 1 || d.admin.created[0] != want {
 		t.Fatalf("created = %+v", d.admin.created)
 	}
@@ -464,10 +489,22 @@ func TestAdminCreatesAuthorityAccount(t *testing.T) {
 	d.press(tea.KeyEnter)
 	d.press(tea.KeyCtrlU)
 	d.typeText("4401")
-	d.press(tea.KeyDown, tea.KeyEnter)
+	d.press(tea.KeyDown)
+	d.mustSee("该地区尚无主管部门，创建账号时一并设立")
+	d.press(tea.KeyEnter)
+	d.mustSee("将设立广州市天河区人力资源和社会保障局", "确定创建吗？(y/n)")
+	d.press(tea.KeyRunes) // any other key waits for the answer
+	d.typeText("n")
+	d.mustNotSee("确定创建吗")
+	if len(d.admin.created) != 1 {
+		t.Fatalf("created on n: %+v", d.admin.created)
+	}
+	d.press(tea.KeyEnter)
+	d.typeText("y")
 	if got := d.admin.created[1].RegionCode; got != "440106" {
 		t.Fatalf("region = %s, want 440106", got)
 	}
+	d.mustSee("所属：新设主管部门（440106）")
 }
 
 func TestLateModuleAnswerIsIgnored(t *testing.T) {

@@ -44,6 +44,10 @@ type Options struct {
 	ASCII bool
 	// ServerURL is shown in the title bar.
 	ServerURL string
+	// Unencrypted warns on the status bar that passwords and data cross
+	// the network in clear text (a remote http:// server the operator
+	// accepted with --insecure-http).
+	Unencrypted bool
 	// Renderer styles the text (nil: lipgloss's default renderer); Run
 	// uses screen.Renderer when none is given.
 	Renderer *lipgloss.Renderer
@@ -90,8 +94,9 @@ type Model struct {
 
 	// ask is the root's question: quitting, or throwing unsaved input
 	// away (logout, esc on a filled form).
-	ask   pane.Confirm
-	reach reachability
+	ask         pane.Confirm
+	reach       reachability
+	unencrypted bool
 }
 
 // modules is where each delivered module plugs into the menu by its key.
@@ -147,7 +152,7 @@ func New(o Options) *Model {
 		ShortKey: st.HelpKey, ShortDesc: st.Muted, ShortSeparator: st.Muted, Ellipsis: st.Muted,
 		FullKey: st.HelpKey, FullDesc: st.Muted, FullSeparator: st.Muted,
 	}
-	m := &Model{c: c, modules: modules(), help: h}
+	m := &Model{c: c, modules: modules(), help: h, unencrypted: o.Unencrypted}
 	m.screen = login.New(c, "", "")
 	m.resize(c.Width, c.Height)
 	return m
@@ -181,6 +186,32 @@ type loggedOut struct{}
 
 // sessionRefreshed answers the session reload a screen asked for.
 type sessionRefreshed struct{ session domain.Session }
+
+// Where is who is logged in and which module or screen is open, for
+// naming a session to its operator (jxjy ssh's detached sessions).
+type Where struct {
+	Role     string // the role's label, empty before login
+	Username string
+	Screen   string
+}
+
+// Where names the operator's place: the module open in the menu, or the
+// screen. Call it on the program's goroutine (from Update).
+func (m *Model) Where() Where {
+	var w Where
+	if m.session != nil {
+		w.Role, w.Username = m.session.User.Role.Label(), m.session.User.Username
+	}
+	switch s := m.screen.(type) {
+	case *menu.Model:
+		w.Screen = s.OpenTitle()
+	case *login.Model:
+		w.Screen = "用户登录"
+	case *password.Model:
+		w.Screen = "修改密码"
+	}
+	return w
+}
 
 // Init loads the login screen and starts watching the server.
 func (m *Model) Init() tea.Cmd { return tea.Batch(m.screen.Init(), m.ping()) }
@@ -384,12 +415,18 @@ func (m *Model) resize(w, h int) {
 // the status bar: exactly the terminal's size.
 func (m *Model) View() string {
 	w, h := m.c.Width, m.c.Height
+	if w < MinWidth || h < MinHeight {
+		return tooSmall(m.c, w, h)
+	}
 	bodyH := max(h-2-m.helpRows(), 1)
 	var bottom string
 	if m.ask.Asking() {
 		bottom = m.c.Styles.Confirm.Render(" " + m.ask.Question() + "(y/n)")
 	} else {
 		bottom = m.help.View(rootHelp{m})
+		if !m.help.ShowAll {
+			bottom = shortHelp(m.help, rootHelp{m}.ShortHelp())
+		}
 	}
 	return textwidth.Block(lipgloss.JoinVertical(lipgloss.Left,
 		m.titleBar(w),
@@ -432,6 +469,9 @@ func (m *Model) statusBar(w int) string {
 		reach = st.Offline + " 连接中"
 	}
 	reach = " " + reach + " "
+	if m.unencrypted {
+		reach = " 未加密连接 |" + reach
+	}
 	left := textwidth.Fit(" "+who, max(w-textwidth.Width(reach), 0), st.Ellipsis)
 	return st.StatusBar.Render(left + reach)
 }

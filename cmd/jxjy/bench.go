@@ -17,6 +17,8 @@ import (
 
 	"github.com/creack/pty"
 	gossh "golang.org/x/crypto/ssh"
+
+	"jxjy/server"
 )
 
 // runBenchTTY drives the real TUI in a pseudo-terminal, locally (`jxjy tui`)
@@ -39,7 +41,7 @@ func runBenchTTY(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	url, stop, err := startEmbedded(ctx, "sqlite:///"+filepath.Join(tmp, "bench.db"), false, newLogger(io.Discard))
+	url, stop, err := startEmbedded(ctx, server.Config{DB: "sqlite:///" + filepath.Join(tmp, "bench.db"), Logger: newLogger(io.Discard)})
 	if err != nil {
 		return err
 	}
@@ -62,6 +64,10 @@ func runBenchTTY(ctx context.Context, args []string) error {
 type benchResult struct {
 	firstFrame time.Duration
 	segments   []segment
+	// SSH only: resuming after a dropped link, and the bytes of the
+	// question that offers it.
+	reconnect *segment
+	question  int
 }
 
 type segment struct {
@@ -302,14 +308,57 @@ func benchSSH(ctx context.Context, self, url string, env []string, tmp string, c
 		time.Sleep(50 * time.Millisecond)
 	}
 	start := time.Now()
+	t, raw, closeSSH, err := openBenchSSH(addr, cols, rows, start)
+	if err != nil {
+		return benchResult{}, err
+	}
+	first, err := t.waitFor(10*time.Second, "用户登录", "未登录")
+	if err != nil {
+		closeSSH()
+		return benchResult{}, err
+	}
+	segs, err := t.scenario(idle)
+	if err != nil {
+		closeSSH()
+		return benchResult{}, err
+	}
+	// The link drops; the operator reconnects at 80×24 and resumes.
+	_ = raw.Close()
+	closeSSH()
+	back, _, closeBack, err := openBenchSSH(addr, resumeCols, resumeRows, time.Now())
+	if err != nil {
+		return benchResult{}, err
+	}
+	defer closeBack()
+	if _, err := back.waitFor(10*time.Second, "r 恢复"); err != nil {
+		return benchResult{}, err
+	}
+	back.settle(0, 200*time.Millisecond, 5*time.Second)
+	asked, before, wireBefore := back.size(), back.size(), back.wireBytes()
+	_, _ = back.in.Write([]byte("r"))
+	back.settle(before, 300*time.Millisecond, 5*time.Second)
+	if !back.contains("专业技术人员信息维护") {
+		return benchResult{}, errors.New("resume did not show the session")
+	}
+	resume := segment{name: "reconnect: resume repaint at 80×24", keys: 1, bytes: back.size() - before, wire: back.wireBytes() - wireBefore}
+	return benchResult{firstFrame: first, segments: segs, reconnect: &resume, question: asked}, nil
+}
+
+// The size a resumed session is measured at.
+const resumeCols, resumeRows = 80, 24
+
+// openBenchSSH opens an SSH terminal on addr, counting what the server
+// sends on TCP; closing the raw connection is a dropped link.
+func openBenchSSH(addr string, cols, rows int, start time.Time) (*terminal, net.Conn, func(), error) {
 	var raw net.Conn
+	var err error
 	for i := 0; ; i++ {
 		raw, err = net.Dial("tcp", addr)
 		if err == nil {
 			break
 		}
 		if i > 100 {
-			return benchResult{}, err
+			return nil, nil, nil, err
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -318,37 +367,34 @@ func benchSSH(ctx context.Context, self, url string, env []string, tmp string, c
 		User: "bench", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
 	})
 	if err != nil {
-		return benchResult{}, err
+		return nil, nil, nil, err
 	}
 	client := gossh.NewClient(c, chans, reqs)
-	defer client.Close()
+	fail := func(err error) (*terminal, net.Conn, func(), error) {
+		client.Close()
+		return nil, nil, nil, err
+	}
 	sess, err := client.NewSession()
 	if err != nil {
-		return benchResult{}, err
+		return fail(err)
 	}
-	defer sess.Close()
 	if err := sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}); err != nil {
-		return benchResult{}, err
+		return fail(err)
 	}
 	stdin, err := sess.StdinPipe()
 	if err != nil {
-		return benchResult{}, err
+		return fail(err)
 	}
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
-		return benchResult{}, err
+		return fail(err)
 	}
 	t := &terminal{in: stdin, wire: conn.count, started: start}
 	go t.read(stdout)
 	if err := sess.Shell(); err != nil {
-		return benchResult{}, err
+		return fail(err)
 	}
-	first, err := t.waitFor(10*time.Second, "用户登录", "未登录")
-	if err != nil {
-		return benchResult{}, err
-	}
-	segs, err := t.scenario(idle)
-	return benchResult{firstFrame: first, segments: segs}, err
+	return t, raw, func() { sess.Close(); client.Close() }, nil
 }
 
 func perKey(s segment) string {
@@ -368,5 +414,11 @@ func printBench(w io.Writer, cols, rows int, local, remote benchResult) {
 		fmt.Fprintf(w, "| %s | %d | %s | %s | %s |\n", s.name, s.keys, perKey(s), perKey(r), perKey(wire))
 	}
 	fmt.Fprintf(w, "| time to first frame | | %d ms | %d ms | |\n", local.firstFrame.Milliseconds(), remote.firstFrame.Milliseconds())
+	if r := remote.reconnect; r != nil {
+		fmt.Fprintf(w, "| %s | %d | | %d B total | %d B total |\n", r.name, r.keys, r.bytes, r.wire)
+	}
 	fmt.Fprintln(w, "\nLocal: from starting `jxjy tui` to its first frame. SSH: from opening the TCP connection (handshake included). Wire: bytes the server sent on TCP, SSH framing and encryption included.")
+	if remote.reconnect != nil {
+		fmt.Fprintf(w, "Reconnect: the link is cut after the idle screen; a new connection at %d×%d is asked whether to resume (%d B) and `r` repaints the whole screen once.\n", resumeCols, resumeRows, remote.question)
+	}
 }

@@ -20,7 +20,7 @@ func runGen(ctx context.Context, args []string) error {
 	fs := newFlagSet("gen")
 	db := fs.String("db", envOr("JXJY_DB", ""), "database URL (a fresh one)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed and sizes give the same data")
-	units := fs.Int("units", 210, "units, spread over the 21 cities")
+	units := fs.Int("units", 210, "units, spread over the counties of the 21 cities")
 	persons := fs.Int("persons", 10_000, "persons, spread over the units")
 	records := fs.Int("records", 50_000, "records over three years, in every state")
 	big := fs.Int("big-unit", 0, "also one unit ("+store.GeneratedBigUnit+") with this many persons, on top of --persons")

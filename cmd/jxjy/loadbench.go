@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -24,10 +23,11 @@ import (
 // benchScenarios are the requests `jxjy bench` can drive: each of the
 // first five is one operator's page; recount and import are a big unit's
 // whole-unit operations (loadbench_unit.go).
-var benchScenarios = []string{"login", "persons", "records", "queue", "stats", "recount", "import"}
+var benchScenarios = []string{"login", "persons", "records", "queue", "stats", "work", "recount", "import"}
 
-// unitScenarios run as --unit-account, one operator at a time unless
-// --concurrency is given: an office runs one recount or import at once.
+// unitScenarios run as --unit-account with --unit-concurrency operators
+// (default one: an office runs one recount or import at once), whatever
+// --concurrency the page scenarios run with.
 var unitScenarios = []string{"recount", "import"}
 
 // runBench drives the real HTTP API with a fixed number of clients for a
@@ -39,9 +39,10 @@ var unitScenarios = []string{"recount", "import"}
 func runBench(ctx context.Context, args []string) error {
 	fs := newFlagSet("bench")
 	server := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
-	scenario := fs.String("scenario", "persons", "login|persons|records|queue|stats|recount|import, or several joined by commas, or all")
+	scenario := fs.String("scenario", "persons", "login|persons|records|queue|stats|work|recount|import, or several joined by commas, or all")
 	duration := fs.Duration("duration", 30*time.Second, "how long each scenario runs")
-	concurrency := fs.Int("concurrency", 50, "clients at once")
+	concurrency := fs.Int("concurrency", 50, "clients at once on the page scenarios (login, persons, records, queue, stats)")
+	unitConcurrency := fs.Int("unit-concurrency", 1, "operators at once on recount and import")
 	units := fs.Int("units", 210, "generated units to spread the clients over (as given to jxjy gen)")
 	pid := fs.Int("pid", 0, "server process id, to sample its resident memory from /proc")
 	unitAccount := fs.String("unit-account", store.GeneratedBigUnit, "the unit recount and import run as (jxjy gen --big-unit makes it)")
@@ -49,8 +50,6 @@ func runBench(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	concurrencySet := false
-	fs.Visit(func(f *flag.Flag) { concurrencySet = concurrencySet || f.Name == "concurrency" })
 	names := strings.Split(*scenario, ",")
 	if *scenario == "all" {
 		names = benchScenarios
@@ -63,7 +62,7 @@ func runBench(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: %s needs --unit-account, a unit with many confirmed persons", errUsage, n)
 		}
 	}
-	if *concurrency < 1 || *duration <= 0 || *units < 1 || *importRows < 1 || *importRows > domain.MaxImportRows {
+	if *concurrency < 1 || *unitConcurrency < 1 || *duration <= 0 || *units < 1 || *importRows < 1 || *importRows > domain.MaxImportRows {
 		return fmt.Errorf("%w: concurrency, duration and units must be positive, import rows 1 to %d", errUsage, domain.MaxImportRows)
 	}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}
@@ -75,14 +74,17 @@ func runBench(ctx context.Context, args []string) error {
 	var notes []string
 	for _, name := range names {
 		clients := *concurrency
-		if slices.Contains(unitScenarios, name) && !concurrencySet {
-			clients = 1
+		if slices.Contains(unitScenarios, name) {
+			clients = *unitConcurrency
 		}
-		workers, note, err := b.prepare(ctx, name, clients, *units)
+		workers, setupFailed, note, err := b.prepare(ctx, name, clients, *units)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		r := b.run(ctx, workers, *duration, *pid, slices.Contains(unitScenarios, name))
+		// A worker that could not log in is a failed request of the run,
+		// not the end of it: the other workers' numbers still stand.
+		r.failures += setupFailed
 		fmt.Printf("| %s | %d | %d | %s | %s | %s | %s | %d | %s |\n", name, clients, len(r.latencies),
 			r.rate(), ms(r.percentile(50)), ms(r.percentile(99)), ms(r.percentile(100)), r.failures, rssText(r.maxRSS))
 		if note != nil {
@@ -169,20 +171,31 @@ var benchSurnames = []string{"王", "李", "张", "刘", "陈", "杨", "黄", "�
 // prepare logs each worker in (a unit of its own where the scenario is a
 // unit's page) and returns each worker's request, and for some scenarios
 // a note to print under the table once they have run.
-func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) ([]request, func() string, error) {
+func (b *loadBench) prepare(ctx context.Context, scenario string, n, units int) (workers []request, setupFailed int, note func() string, err error) {
 	switch scenario {
 	case "recount":
-		return b.prepareRecount(ctx, n)
+		workers, note, err = b.prepareRecount(ctx, n)
+		return workers, 0, note, err
 	case "import":
-		return b.prepareImport(ctx, n)
+		workers, note, err = b.prepareImport(ctx, n)
+		return workers, 0, note, err
 	}
-	out, err := b.preparePages(ctx, scenario, n, units)
-	return out, nil, err
+	workers, setupFailed, err = b.preparePages(ctx, scenario, n, units)
+	return workers, setupFailed, nil, err
 }
 
-// preparePages prepares the scenarios of one page each.
-func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units int) ([]request, error) {
-	out := make([]request, n)
+// preparePages prepares the scenarios of one page each. A worker whose
+// login fails is left out and counted in failed; only when none can log
+// in is the scenario refused.
+func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units int) (out []request, failed int, err error) {
+	out = make([]request, n)
+	var lastErr error
+	defer func() {
+		out = slices.DeleteFunc(out, func(r request) bool { return r == nil })
+		if err == nil && len(out) == 0 {
+			err = fmt.Errorf("no worker could log in: %w", lastErr)
+		}
+	}()
 	year := time.Now().Year()
 	for w := range n {
 		unit := genUnit(w % units)
@@ -199,7 +212,8 @@ func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units 
 		case "stats":
 			token, err := b.login(ctx, store.DemoAuthority)
 			if err != nil {
-				return nil, err
+				failed, lastErr = failed+1, err
+				continue
 			}
 			out[w] = timed(func(ctx context.Context, _ *rand.Rand) bool {
 				return ok(b.do(ctx, "GET", "/stats?year="+strconv.Itoa(year-1), token, nil, nil))
@@ -208,7 +222,8 @@ func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units 
 		}
 		token, err := b.login(ctx, unit)
 		if err != nil {
-			return nil, err
+			failed, lastErr = failed+1, err
+			continue
 		}
 		switch scenario {
 		case "persons":
@@ -220,10 +235,15 @@ func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units 
 			out[w] = timed(func(ctx context.Context, _ *rand.Rand) bool {
 				return ok(b.do(ctx, "GET", "/records?status=submitted&limit=20", token, nil, nil))
 			})
+		case "work":
+			// The menu's count of today's work, asked each time it shows.
+			out[w] = timed(func(ctx context.Context, _ *rand.Rand) bool {
+				return ok(b.do(ctx, "GET", "/work", token, nil, nil))
+			})
 		case "records":
 			var page domain.Page[domain.Person]
 			if status, err := b.do(ctx, "GET", "/persons?limit=100", token, nil, &page); err != nil || status != http.StatusOK || len(page.Items) == 0 {
-				return nil, fmt.Errorf("persons of %s: status %d, %d persons, %v", unit, status, len(page.Items), err)
+				return nil, failed, fmt.Errorf("persons of %s: status %d, %d persons, %v", unit, status, len(page.Items), err)
 			}
 			ids := make([]string, len(page.Items))
 			for i, p := range page.Items {
@@ -234,7 +254,7 @@ func (b *loadBench) preparePages(ctx context.Context, scenario string, n, units 
 			})
 		}
 	}
-	return out, nil
+	return out, failed, nil
 }
 
 type loadResult struct {

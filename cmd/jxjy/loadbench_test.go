@@ -39,6 +39,13 @@ func TestGenThenBench(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}
+	// Workers whose login fails (units 4 and 5 were never generated) are
+	// failures of the run, which the others finish, not its end.
+	err = run(ctx, []string{"bench", "--server", "http://" + l.Addr().String(), "--scenario", "persons",
+		"--duration", "200ms", "--concurrency", "5", "--units", "5"})
+	if err == nil || !strings.Contains(err.Error(), "2 requests failed") {
+		t.Fatalf("bench with two workers that cannot log in: %v", err)
+	}
 	// The import scenario stored its files' rows, a whole number of files.
 	conn, err := sql.Open("sqlite", strings.TrimPrefix(db, "sqlite://"))
 	if err != nil {

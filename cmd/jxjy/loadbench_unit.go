@@ -151,7 +151,8 @@ func (b *loadBench) prepareImport(ctx context.Context, n int) ([]request, func()
 				return time.Since(t1), false
 			}
 			t2 := time.Now()
-			res, err := c.ImportRecords(ctx, up())
+			// 数据入库 stores the validation by its id; nothing is sent again.
+			res, err := c.ImportValidated(ctx, rep.ID, func(domain.ImportProgress) { seen.Add(1) })
 			t.store = time.Since(t2)
 			good := err == nil && res.Inserted == b.importRows
 			if good {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -89,6 +90,13 @@ func TestAdminCommands(t *testing.T) {
 	if domain.ErrorCode(err) != domain.CodeNotFound {
 		t.Fatalf("unknown user: %v", err)
 	}
+	// scan-text reads the whole database (what it finds and cleans is
+	// tested in the store's suite).
+	for _, args := range [][]string{{"admin", "scan-text", "--db", db}, {"admin", "scan-text", "--db", db, "--clean"}} {
+		if err := run(ctx, args); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -104,5 +112,44 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if p := randomPassword(); domain.CheckPassword(p) != "" {
 		t.Fatalf("generated password %q breaks the policy", p)
+	}
+}
+
+func TestAdminTokenCommands(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "t.db")
+	ctx := context.Background()
+	if err := run(ctx, []string{"admin", "create-account", "--db", db, "--role", "institution", "--username", "edu-plat", "--name", "某在线学习平台", "--password", "Start1234"}); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := runAdminToken(ctx, []string{"create-token", "--db", db, "--institution", "edu-plat", "--name", "LMS", "--expires", "2099-12-31"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "令牌: "+domain.APITokenPrefix) || !strings.Contains(out.String(), "2100-01-01 00:00") {
+		t.Fatalf("create-token printed %q", out.String())
+	}
+	out.Reset()
+	if err := runAdminToken(ctx, []string{"list-tokens", "--db", db, "--institution", "edu-plat"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "#1\tLMS\t某在线学习平台（edu-plat）\t有效") || strings.Contains(out.String(), domain.APITokenPrefix) {
+		t.Fatalf("list-tokens printed %q", out.String())
+	}
+	if err := runAdminToken(ctx, []string{"revoke-token", "--db", db, "--id", "1"}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runAdminToken(ctx, []string{"list-tokens", "--db", db}, &out); err != nil || !strings.Contains(out.String(), "已吊销") {
+		t.Fatalf("after revoke: %v %q", err, out.String())
+	}
+	err := runAdminToken(ctx, []string{"create-token", "--db", db, "--institution", "nobody"}, io.Discard)
+	if domain.ErrorCode(err) != domain.CodeNotFound {
+		t.Fatalf("unknown institution: %v", err)
+	}
+	if err := runAdminToken(ctx, []string{"create-token", "--db", db, "--institution", "edu-plat", "--expires", "soon"}, io.Discard); err == nil {
+		t.Fatal("bad --expires accepted")
+	}
+	if err := run(ctx, []string{"admin", "revoke-token", "--db", db, "--id", "99"}); domain.ErrorCode(err) != domain.CodeNotFound {
+		t.Fatalf("unknown token: %v", err)
 	}
 }

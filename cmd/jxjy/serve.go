@@ -2,8 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"flag"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -24,7 +25,7 @@ func runServe(ctx context.Context, args []string) error {
 	fs.Var(&captcha, "captcha", "on|off")
 	demo := fs.Bool("demo", false, "seed demo data into an empty database")
 	maxUpload := fs.Int64("max-upload-mb", 20, "size limit of one attachment, in MiB")
-	cjkFont := fs.String("cjk-font", "", "TrueType font for certificate PDFs (default $JXJY_CJK_FONT, then fonts-droid-fallback)")
+	cert := addCertFlags(fs)
 	anonRate := fs.Int("anon-rate", 0, "captcha, login and registration calls per minute per client address (0: default 30; -1: off, for load tests)")
 	loginRate := fs.Int("login-rate", 0, "login attempts per minute per account, whatever their outcome (0: default 10; -1: off, for load tests)")
 	maxAttachments := fs.Int("max-attachments", 0, "attachments one application, record or other entry may hold (0: default 20)")
@@ -43,9 +44,21 @@ func runServe(ctx context.Context, args []string) error {
 	if err := trusted.Set(envOr("JXJY_TRUSTED_PROXIES", "")); err != nil {
 		return err
 	}
-	fs.Var(&trusted, "trusted-proxy", "gateways (CIDR or IP, comma-separated) whose X-Forwarded-For names the client, e.g. a `jxjy ssh` host")
+	fs.Var(&trusted, "trusted-proxy", "gateways (CIDR or IP, comma-separated) whose X-Forwarded-For names the client, e.g. a `jxjy ssh` host or a TLS-terminating reverse proxy")
+	tlsCert := fs.String("tls-cert", envOr("JXJY_TLS_CERT", ""), "TLS certificate (PEM, chain first): serve HTTPS (TLS 1.2+, HTTP/2)")
+	tlsKey := fs.String("tls-key", envOr("JXJY_TLS_KEY", ""), "private key of --tls-cert (PEM)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("--tls-cert 与 --tls-key 须同时给出")
+	}
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		var err error
+		if tlsConfig, err = server.LoadTLS(*tlsCert, *tlsKey); err != nil {
+			return err
+		}
 	}
 	for _, t := range timeouts {
 		if *t.value <= 0 {
@@ -66,11 +79,16 @@ func runServe(ctx context.Context, args []string) error {
 		*db = "sqlite:///" + dir + "/jxjy.db"
 	}
 	log := newLogger(os.Stderr)
-	srv, err := server.Open(ctx, server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log, CJKFont: *cjkFont,
+	cfg := server.Config{DB: *db, CaptchaEnabled: bool(captcha), Demo: *demo, Logger: log,
 		MaxUploadBytes: *maxUpload << 20, TrustedProxies: trusted, AnonymousPerMinute: *anonRate,
 		LoginAttemptsPerMinute: *loginRate, MaxAttachments: *maxAttachments,
 		ReadHeaderTimeout: *timeouts[0].value, ReadTimeout: *timeouts[1].value,
-		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value, StatsCacheTTL: *statsCache})
+		WriteTimeout: *timeouts[2].value, IdleTimeout: *timeouts[3].value, StatsCacheTTL: *statsCache,
+		TLS: tlsConfig}
+	if err := cert.apply(&cfg); err != nil {
+		return err
+	}
+	srv, err := server.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -132,17 +150,54 @@ func runTUI(ctx context.Context, args []string) error {
 	fs := newFlagSet("tui")
 	url := fs.String("server", envOr("JXJY_SERVER", "http://127.0.0.1:8080"), "server URL")
 	ascii := fs.Bool("ascii", false, "ASCII borders")
+	var link linkFlags
+	link.add(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return runUI(ctx, *url, *ascii)
+	opts, err := link.clientOptions(*url)
+	if err != nil {
+		return err
+	}
+	return runUI(ctx, *url, *ascii, opts)
 }
 
-func runUI(ctx context.Context, url string, ascii bool) error {
+// linkFlags are how `jxjy tui` and `jxjy ssh` reach a remote server:
+// which CA to trust, and whether clear text is accepted.
+type linkFlags struct {
+	caFile   *string
+	insecure *bool
+}
+
+func (l *linkFlags) add(fs *flag.FlagSet) {
+	l.caFile = fs.String("ca-file", envOr("JXJY_CA_FILE", ""), "PEM file of the CA that signed the server's certificate (default: the system's roots)")
+	l.insecure = fs.Bool("insecure-http", false, "allow an http:// server on another machine: passwords and sessions cross the network unencrypted")
+}
+
+// clientOptions checks the server URL against the flags: a remote
+// http:// server is refused before any password is typed, unless
+// --insecure-http accepts it.
+func (l *linkFlags) clientOptions(url string) (client.Options, error) {
+	if client.PlainRemote(url) && !*l.insecure {
+		return client.Options{}, fmt.Errorf("拒绝连接 %s：未加密的 http:// 会以明文发送密码和会话。请改用 https:// 地址；确需明文（如受控内网）时加 --insecure-http", url)
+	}
+	o := client.Options{InsecureHTTP: *l.insecure}
+	if *l.caFile != "" {
+		pool, err := client.LoadCA(*l.caFile)
+		if err != nil {
+			return o, err
+		}
+		o.RootCAs = pool
+	}
+	return o, nil
+}
+
+func runUI(ctx context.Context, url string, ascii bool, opts client.Options) error {
 	return tui.Run(ctx, tui.Options{
-		Services:  clientServices(client.New(url, client.Options{})),
-		ASCII:     ascii,
-		ServerURL: url,
+		Services:    clientServices(client.New(url, opts)),
+		ASCII:       ascii,
+		ServerURL:   url,
+		Unencrypted: client.PlainRemote(url),
 	})
 }
 
@@ -152,7 +207,7 @@ func clientServices(c *client.Client) common.Services {
 	return common.Services{Auth: c, Ref: c, Admin: c, Health: c, Applications: c, Attachments: c, History: c,
 		Persons: c, Teachers: c, Records: c, RecordImport: c,
 		Requirements: c, Certificates: c, Courses: c, Plans: c, Classes: c,
-		Credit: c, Queries: c, Dictionaries: c}
+		Credit: c, Queries: c, Dictionaries: c, Work: c}
 }
 
 // runEmbedded is `jxjy` alone: the server on a loopback port over SQLite in
@@ -163,7 +218,12 @@ func runEmbedded(ctx context.Context, args []string) error {
 	db := fs.String("db", envOr("JXJY_DB", ""), "database URL")
 	captcha := captchaFlag(true)
 	fs.Var(&captcha, "captcha", "on|off")
+	cert := addCertFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg := server.Config{CaptchaEnabled: bool(captcha)}
+	if err := cert.apply(&cfg); err != nil {
 		return err
 	}
 	dir, err := dataDir()
@@ -182,21 +242,23 @@ func runEmbedded(ctx context.Context, args []string) error {
 		return err
 	}
 	defer logFile.Close()
-	url, stop, err := startEmbedded(ctx, *db, bool(captcha), newLogger(logFile))
+	cfg.DB, cfg.Logger = *db, newLogger(logFile)
+	url, stop, err := startEmbedded(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	uiErr := runUI(ctx, url, *ascii)
+	uiErr := runUI(ctx, url, *ascii, client.Options{})
 	if err := stop(); err != nil && uiErr == nil {
 		uiErr = err
 	}
 	return uiErr
 }
 
-// startEmbedded runs a server over db on a loopback port (demo data on
+// startEmbedded runs a server of cfg on a loopback port (demo data on
 // first run) and returns its URL; stop shuts it down gracefully.
-func startEmbedded(ctx context.Context, db string, captcha bool, log *slog.Logger) (url string, stop func() error, err error) {
-	srv, err := server.Open(ctx, server.Config{DB: db, CaptchaEnabled: captcha, Demo: true, Logger: log, TrustedProxies: loopback})
+func startEmbedded(ctx context.Context, cfg server.Config) (url string, stop func() error, err error) {
+	cfg.Demo, cfg.TrustedProxies = true, loopback
+	srv, err := server.Open(ctx, cfg)
 	if err != nil {
 		return "", nil, err
 	}

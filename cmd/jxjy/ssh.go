@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"jxjy/client"
+	"jxjy/server"
 	"jxjy/tui/common"
 	"jxjy/tui/sshserve"
 )
@@ -36,11 +37,27 @@ func runSSH(ctx context.Context, args []string) error {
 	hostKey := fs.String("host-key", filepath.Join(dir, "ssh_host_ed25519_key"), "host key, made on first start")
 	files := fs.String("files", filepath.Join(dir, "ssh-files"), "folder of each SSH user's inbox and outbox")
 	idle := fs.Duration("idle", 15*time.Minute, "end sessions idle this long")
+	keepAlive := fs.Duration("keepalive", 30*time.Second, "ask each terminal's client for a sign of life this often; a link silent for 3 times as long is closed (and its session detached)")
+	resume := fs.Duration("resume-window", 10*time.Minute, "keep a dropped session's UI running this long for its SSH user to resume (0: end it)")
 	maxSessions := fs.Int("max-sessions", 50, "simultaneous terminal sessions")
 	rate := fs.Int("rate", 20, "new connections per minute from one IP address")
 	publicHost := fs.String("public-host", "", "host[:port] shown in scp commands (default: the address the client used)")
 	ascii := fs.Bool("ascii", false, "ASCII borders by default (a client may send JXJY_ASCII=1)")
+	cert := addCertFlags(fs)
+	var link linkFlags
+	link.add(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg := server.Config{CaptchaEnabled: bool(captcha)}
+	if err := cert.apply(&cfg); err != nil {
+		return err
+	}
+	if *url != "" && (cfg.CJKFont != "" || cfg.PublicURL != "") {
+		return fmt.Errorf("--cjk-font 与 --public-url 是内嵌服务器的设置；连接 --server 时请在该服务器（jxjy serve）上设置")
+	}
+	linkOpts, err := link.clientOptions(*url)
+	if err != nil {
 		return err
 	}
 	mode, err := sshserve.ParseAuthMode(*auth)
@@ -55,7 +72,8 @@ func runSSH(ctx context.Context, args []string) error {
 		if *db == "" {
 			*db = "sqlite:///" + dir + "/jxjy.db"
 		}
-		embedded, stop, err := startEmbedded(ctx, *db, bool(captcha), log.With("part", "server"))
+		cfg.DB, cfg.Logger = *db, log.With("part", "server")
+		embedded, stop, err := startEmbedded(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -64,9 +82,11 @@ func runSSH(ctx context.Context, args []string) error {
 	}
 	serverURL := *url
 	srv, err := sshserve.New(sshserve.Config{
-		ServerURL: serverURL,
+		Unencrypted: client.PlainRemote(serverURL),
 		ServicesFrom: func(remote net.Addr) common.Services {
-			return clientServices(client.New(serverURL, client.Options{ForwardedFor: hostOf(remote)}))
+			o := linkOpts
+			o.ForwardedFor = hostOf(remote)
+			return clientServices(client.New(serverURL, o))
 		},
 		HostKeyPath:          *hostKey,
 		FilesDir:             *files,
@@ -74,6 +94,8 @@ func runSSH(ctx context.Context, args []string) error {
 		PasswordFile:         *passwords,
 		AuthorizedKeysFile:   *keys,
 		IdleTimeout:          *idle,
+		ResumeWindow:         *resume,
+		KeepAlive:            *keepAlive,
 		MaxSessions:          *maxSessions,
 		ConnectionsPerMinute: *rate,
 		PublicHost:           *publicHost,
@@ -97,7 +119,7 @@ func runSSH(ctx context.Context, args []string) error {
 	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	log.Info("ssh shutting down", "sessions", srv.Sessions())
+	log.Info("ssh shutting down", "sessions", srv.Sessions(), "detached", srv.Detached())
 	if err := srv.Shutdown(shutCtx); err != nil && serveErr == nil && !errors.Is(err, context.DeadlineExceeded) {
 		serveErr = err
 	}

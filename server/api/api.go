@@ -21,9 +21,11 @@ const Prefix = "/api/v1"
 // Idempotency stores answers to POSTs that carried an Idempotency-Key, so a
 // retry after a dropped link replays the answer instead of repeating the write.
 type Idempotency interface {
-	// Begin claims scope+key. A finished earlier request is returned for
-	// replay; one still running gives a conflict.
-	Begin(ctx context.Context, scope, key string) (*StoredResponse, error)
+	// Begin claims scope+key for a request whose body and query hash to
+	// requestHash. A finished earlier request is returned for replay; one
+	// still running gives a conflict (domain.ErrRequestInProgress), one
+	// with another hash domain.ErrKeyReused.
+	Begin(ctx context.Context, scope, key, requestHash string) (*StoredResponse, error)
 	Finish(ctx context.Context, scope, key string, resp StoredResponse) error
 	// Abort releases a claim whose request failed without a definite answer.
 	Abort(ctx context.Context, scope, key string) error
@@ -69,8 +71,19 @@ type Config struct {
 	// 我的证书 and the public certificate check.
 	Requirements domain.RequirementService
 	Certificates domain.CertificateService
+	// Work counts what waits for the caller, for the menu.
+	Work domain.WorkService
 	// Dictionaries serves the administrator's 字典维护.
 	Dictionaries domain.DictionaryAdmin
+	// Tokens, TokenAuthn and Machine serve institutions' API tokens and
+	// the machine routes those tokens reach (and nothing else).
+	Tokens     domain.APITokenService
+	TokenAuthn domain.TokenAuthenticator
+	Machine    domain.MachineService
+	// TokenPerMinute and TokenBurst budget each API token's calls (default
+	// 120 per minute, burst 30); negative TokenPerMinute turns it off.
+	TokenPerMinute int
+	TokenBurst     int
 	// PoolStats reports the database connection pools for the metrics page.
 	PoolStats func() map[string]sql.DBStats
 	// Ready reports whether the server can serve (its database answers).
@@ -105,7 +118,9 @@ type API struct {
 	routes  []Route
 	mux     *http.ServeMux
 	limiter *ipLimiter
-	metrics metrics
+	// tokenLimiter budgets each API token's calls.
+	tokenLimiter *ipLimiter
+	metrics      metrics
 }
 
 // Access says who may call a route.
@@ -127,6 +142,9 @@ type Access struct {
 	// RateLimited budgets calls per client address (captcha, login,
 	// registration: the doors an attacker knocks on).
 	RateLimited bool
+	// Machine routes are reached only with an institution's API token
+	// (and API tokens reach nothing else): Roles then names institution.
+	Machine bool
 }
 
 // Route is one entry of the route table.
@@ -137,7 +155,11 @@ type Route struct {
 	Access  Access `json:"-"`
 	// Upload routes take a file as their raw body, up to MaxUploadBytes,
 	// instead of a JSON body up to MaxBodyBytes.
-	Upload  bool `json:"-"`
+	Upload bool `json:"-"`
+	// Page routes are HTML pages for people outside the system (the
+	// certificate check a QR code opens): served at the server's root,
+	// not under Prefix, and answering refusals as a page.
+	Page    bool `json:"-"`
 	handler func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -161,13 +183,22 @@ func New(cfg Config) *API {
 	if cfg.AnonymousBurst <= 0 {
 		cfg.AnonymousBurst = 20
 	}
+	if cfg.TokenPerMinute == 0 {
+		cfg.TokenPerMinute = 120
+	}
+	if cfg.TokenBurst <= 0 {
+		cfg.TokenBurst = 30
+	}
 	a := &API{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	if cfg.AnonymousPerMinute > 0 {
 		a.limiter = newIPLimiter(cfg.AnonymousPerMinute, cfg.AnonymousBurst, cfg.Now)
 	}
+	if cfg.TokenPerMinute > 0 {
+		a.tokenLimiter = newIPLimiter(cfg.TokenPerMinute, cfg.TokenBurst, cfg.Now)
+	}
 	a.routes = a.routeTable()
 	for _, rt := range a.routes {
-		a.mux.Handle(rt.Method+" "+Prefix+rt.Path, a.wrap(rt))
+		a.mux.Handle(rt.Method+" "+rt.URLPath(), a.wrap(rt))
 	}
 	a.mux.HandleFunc("GET /healthz", a.live)
 	a.mux.HandleFunc("GET /readyz", a.ready)
@@ -177,6 +208,15 @@ func New(cfg Config) *API {
 		a.writeError(w, r, domain.Errorf(domain.CodeNotFound, "接口不存在：%s %s", r.Method, r.URL.Path))
 	})
 	return a
+}
+
+// URLPath is where the route is served: under Prefix, or at the root for
+// a page.
+func (rt Route) URLPath() string {
+	if rt.Page {
+		return rt.Path
+	}
+	return Prefix + rt.Path
 }
 
 // Routes returns the route table, for the index and the authorization tests.
@@ -194,30 +234,48 @@ func (a *API) Handler() http.Handler {
 
 // wrap applies the route's access rules, then idempotency, then the handler.
 func (a *API) wrap(rt Route) http.Handler {
+	writeError := a.writeError
+	if rt.Page {
+		writeError = a.writePageError
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.limitBody(w, r, rt)
 		if rt.Access.RateLimited {
 			if err := a.limited(r); err != nil {
+				w.Header().Set("Retry-After", a.limiter.retryAfter())
 				a.writeError(w, r, err)
 				return
 			}
 		}
+		if rt.Access.Machine || domain.IsAPIToken(bearer(r)) {
+			a.serveMachine(w, r, rt)
+			return
+		}
 		ctx, err := a.authorize(r, rt.Access)
 		if err != nil {
-			a.writeError(w, r, err)
+			writeError(w, r, err)
 			return
 		}
 		r = r.WithContext(ctx)
-		if r.Method == http.MethodPost && !rt.Access.NoIdempotency && a.cfg.Idempotency != nil {
-			if key := r.Header.Get("Idempotency-Key"); key != "" {
-				a.idempotent(w, r, rt, key)
-				return
-			}
-		}
-		if err := rt.handler(w, r); err != nil {
-			a.writeError(w, r, err)
-		}
+		a.serve(w, r, rt)
 	})
+}
+
+// serve runs an authorized request: idempotency, then the handler.
+func (a *API) serve(w http.ResponseWriter, r *http.Request, rt Route) {
+	if err := checkParamText(r, rt); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if r.Method == http.MethodPost && !rt.Access.NoIdempotency && a.cfg.Idempotency != nil {
+		if key := r.Header.Get("Idempotency-Key"); key != "" {
+			a.idempotent(w, r, rt, key)
+			return
+		}
+	}
+	if err := rt.handler(w, r); err != nil {
+		a.writeError(w, r, err)
+	}
 }
 
 // authorize resolves the bearer token and checks the route's role rules.
@@ -283,7 +341,7 @@ func (a *API) index(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]entry, 0, len(a.routes))
 	for _, rt := range a.routes {
-		out = append(out, entry{rt.Method, Prefix + rt.Path, rt.Summary, accessLabel(rt.Access)})
+		out = append(out, entry{rt.Method, rt.URLPath(), rt.Summary, accessLabel(rt.Access)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"name": "jxjy", "version": "v1", "routes": out})
 }

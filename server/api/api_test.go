@@ -171,6 +171,16 @@ func TestIdempotencyKeyReplays(t *testing.T) {
 		if third.status != 409 {
 			t.Fatalf("a new key must run again and hit the duplicate: %d %s", third.status, third.body)
 		}
+		// The same key with another body is not that request: replaying
+		// the first answer would confirm an account never asked for.
+		other := strings.Replace(body, "inst-b", "inst-c", 1)
+		reused := send(t, "POST", env.URL+"/api/v1/admin/accounts", tok, strings.NewReader(other), hdr)
+		if reused.status != 422 || reused.err(t).Message != "同一请求标识用于不同内容" || reused.header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("reused key: %d %s", reused.status, reused.body)
+		}
+		if again := send(t, "POST", env.URL+"/api/v1/admin/accounts", tok, strings.NewReader(other), map[string]string{"Idempotency-Key": "k-3"}); again.status != 201 {
+			t.Fatalf("the reused key's body ran after all: %d %s", again.status, again.body)
+		}
 	})
 }
 
@@ -203,6 +213,9 @@ func TestAnonymousDoorsAreRateLimitedPerAddress(t *testing.T) {
 				if a.err(t).Code != domain.CodeRateLimited {
 					t.Fatalf("429 without rate_limited code: %s", a.body)
 				}
+				if a.header.Get("Retry-After") != "60" {
+					t.Fatalf("429 with Retry-After %q, want the 60 s a token takes at 1 a minute", a.header.Get("Retry-After"))
+				}
 				limited++
 			}
 		}
@@ -212,6 +225,33 @@ func TestAnonymousDoorsAreRateLimitedPerAddress(t *testing.T) {
 		// Other routes are not budgeted.
 		if a := send(t, "GET", env.URL+"/api/v1/reference", "", nil, nil); a.status != 200 {
 			t.Fatalf("reference limited: %d", a.status)
+		}
+	})
+}
+
+// limit and offset out of range are refused with the allowed range, not
+// clamped silently; absent, they take the defaults.
+func TestPageParametersOutOfRange(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := servertest.Start(t, db, false)
+		tok := token(t, env, store.DemoUnit)
+		for _, q := range []string{"limit=-1", "limit=0", "limit=201", "limit=abc", "offset=-1", "offset=x"} {
+			for _, path := range []string{"/persons", "/query/records", "/certificates"} {
+				a := send(t, "GET", env.URL+"/api/v1"+path+"?"+q, tok, nil, nil)
+				if a.status != 400 {
+					t.Errorf("%s?%s: %d %s", path, q, a.status, a.body)
+					continue
+				}
+				msg := a.err(t).Message
+				if strings.HasPrefix(q, "limit") && !strings.Contains(msg, "1 到 200") || strings.HasPrefix(q, "offset") && !strings.Contains(msg, "不小于 0") {
+					t.Errorf("%s?%s: message %q names no range", path, q, msg)
+				}
+			}
+		}
+		for _, q := range []string{"", "limit=1", "limit=200", "offset=0"} {
+			if a := send(t, "GET", env.URL+"/api/v1/persons?"+q, tok, nil, nil); a.status != 200 {
+				t.Errorf("/persons?%s: %d %s", q, a.status, a.body)
+			}
 		}
 	})
 }

@@ -59,15 +59,16 @@ func TestRequestTypesCoverTheBodies(t *testing.T) {
 }
 
 // FuzzDecodeRequestBodies decodes arbitrary bytes into every request type
-// and validates what decodes: no panic, and every refusal a domain error
-// with a message (never the input echoed back, never a 500).
+// and validates what decodes: no panic, every refusal a domain error with
+// a message (never the input echoed back, never a 500), and nothing
+// decoded that the text rule refuses.
 //
 //	go test -run '^$' -fuzz '^FuzzDecodeRequestBodies$' -fuzztime 60s ./server/api
 func FuzzDecodeRequestBodies(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"version": 1}`, `{"username":"demo-unit","password":"Demo@2026","captcha_id":"x","captcha_code":"ABCDE"}`,
 		`{"id_number":"440106199003072517","name":"陈志明","hours":"１２．５"}`, `{"ids":[1,2,3],"decision":"accept"}`,
-		`{"start_date":"2026-02-30","hours":-1}`, `[]`, `null`, `"x"`, `{"a":`, `{} {}`, `{"version":1e400}`,
+		`{"start_date":"2026-02-30","hours":-1}`, `[]`, `null`, `"x"`, `{"a":`, `{} {}`, `{"version":1e400}`, `{"name":"恶人\u001b[2J"}`, "{\"name\":\"\xed\xa0\x80\"}", `{"title":"\ud800"}`,
 		`{"ids":[` + string(bytes.Repeat([]byte("1,"), 1000)) + `1]}`, string(bytes.Repeat([]byte("["), 5000)),
 	} {
 		f.Add([]byte(s), uint8(0))
@@ -81,13 +82,17 @@ func FuzzDecodeRequestBodies(f *testing.F) {
 		err := decode(r, v.Interface())
 		if err != nil {
 			var de *domain.Error
-			if !errors.As(err, &de) || (de.Code != domain.CodeBadRequest && de.Code != domain.CodeTooLarge) || de.Message == "" {
+			if !errors.As(err, &de) || (de.Code != domain.CodeBadRequest && de.Code != domain.CodeTooLarge && de.Code != domain.CodeInvalid) || de.Message == "" {
 				t.Fatalf("%s: %#v", typ, err)
 			}
 			if len(body) > 16 && bytes.Contains([]byte(de.Message), body) {
 				t.Fatalf("%s: the message echoes the input: %s", typ, de.Message)
 			}
 			return
+		}
+		// What decodes holds no text the rule refuses.
+		if err := checkBodyText(nil, v.Interface()); err != nil {
+			t.Fatalf("%s: decoded text fails the rule: %v", typ, err)
 		}
 		if val, ok := v.Interface().(interface{ Validate() error }); ok {
 			if err := val.Validate(); err != nil {

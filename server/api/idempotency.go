@@ -3,8 +3,13 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -55,6 +60,61 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, rt Route, key s
 	_, _ = w.Write(buf.body.Bytes())
 }
 
+// spoolMemory is how much of a keyed body is held in memory; the rest of
+// an upload waits in a temporary file.
+const spoolMemory = 1 << 20
+
+// spoolBody reads the body whole, so that its hash is known before the
+// claim, and gives the handler a copy to read. The hash covers the query
+// too: the same key with other parameters is another request. A body cut
+// by its size limit keeps its error, which the handler reports as before.
+// A temporary file is closed and removed when the request ends.
+func spoolBody(r *http.Request) (hash string, err error) {
+	// A large upload may be refused by its declared size before it is
+	// read; reading it here would defeat that, so only bodies of up to
+	// spoolMemory (or of unknown size) are checked against the key.
+	if r.ContentLength > spoolMemory {
+		return "", nil
+	}
+	sum := sha256.New()
+	sum.Write([]byte(r.URL.RawQuery))
+	sum.Write([]byte{0})
+	var mem bytes.Buffer
+	n, readErr := io.Copy(io.MultiWriter(sum, &mem), io.LimitReader(r.Body, spoolMemory))
+	var rest io.Reader = bytes.NewReader(mem.Bytes())
+	if readErr == nil && n == spoolMemory {
+		f, err := os.CreateTemp("", "jxjy-body-*")
+		if err != nil {
+			return "", err
+		}
+		context.AfterFunc(r.Context(), func() { f.Close(); os.Remove(f.Name()) })
+		if _, readErr = io.Copy(io.MultiWriter(sum, f), r.Body); readErr == nil || isTooLarge(readErr) {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return "", err
+			}
+			rest = io.MultiReader(rest, f)
+		}
+	}
+	if readErr != nil {
+		if !isTooLarge(readErr) {
+			return "", fmt.Errorf("read request body: %w", readErr)
+		}
+		rest = io.MultiReader(rest, errReader{readErr})
+	}
+	r.Body = io.NopCloser(rest)
+	return hex.EncodeToString(sum.Sum(nil)), nil
+}
+
+func isTooLarge(err error) bool {
+	var tooBig *http.MaxBytesError
+	return errors.As(err, &tooBig)
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
 // keyWait bounds how long a retry waits for its still-running first
 // attempt, polling every keyPoll, before it is told to try again later.
 const (
@@ -70,6 +130,10 @@ func (a *API) claimKey(w http.ResponseWriter, r *http.Request, key string) (scop
 	if len(key) > 128 {
 		return "", false, domain.Errorf(domain.CodeBadRequest, "Idempotency-Key 过长")
 	}
+	requestHash, err := spoolBody(r)
+	if err != nil {
+		return "", false, err
+	}
 	scope = "anon"
 	if p, ok := domain.PrincipalFrom(r.Context()); ok {
 		scope = "user:" + strconv.FormatInt(p.User.ID, 10)
@@ -79,7 +143,7 @@ func (a *API) claimKey(w http.ResponseWriter, r *http.Request, key string) (scop
 	ctx := context.WithoutCancel(r.Context())
 	deadline := time.Now().Add(keyWait)
 	for {
-		replay, err := a.cfg.Idempotency.Begin(ctx, scope, key)
+		replay, err := a.cfg.Idempotency.Begin(ctx, scope, key, requestHash)
 		if errors.Is(err, domain.ErrRequestInProgress) && time.Now().Before(deadline) {
 			select {
 			case <-r.Context().Done():
@@ -103,10 +167,11 @@ func (a *API) claimKey(w http.ResponseWriter, r *http.Request, key string) (scop
 }
 
 // settleKey stores the answer for replay, or releases the claim after a
-// server error so that a retry runs again.
+// server error, or when the client left before its answer (the work was
+// cancelled with it), so that a retry runs again.
 func (a *API) settleKey(r *http.Request, scope, key string, answer StoredResponse) {
 	ctx := context.WithoutCancel(r.Context())
-	if answer.Status >= 500 {
+	if answer.Status >= 500 || answer.Status == StatusClientClosed {
 		if err := a.cfg.Idempotency.Abort(ctx, scope, key); err != nil {
 			a.log.ErrorContext(ctx, "idempotency abort", "err", err)
 		}

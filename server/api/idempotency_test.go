@@ -12,7 +12,7 @@ import (
 // as the store does while a first attempt finishes.
 type runningTwin struct{ busy int }
 
-func (f *runningTwin) Begin(context.Context, string, string) (*StoredResponse, error) {
+func (f *runningTwin) Begin(context.Context, string, string, string) (*StoredResponse, error) {
 	if f.busy > 0 {
 		f.busy--
 		return nil, domain.ErrRequestInProgress

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -66,6 +68,12 @@ func (l *ipLimiter) prune(now time.Time) {
 			delete(l.buckets, ip)
 		}
 	}
+}
+
+// retryAfter is Retry-After for a refused address: the seconds one
+// token takes to refill.
+func (l *ipLimiter) retryAfter() string {
+	return strconv.Itoa(int(math.Ceil(60 / l.perMin)))
 }
 
 // limited refuses a request over the address's budget.

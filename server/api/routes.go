@@ -24,6 +24,7 @@ func (a *API) routeTable() []Route {
 		{Method: "POST", Path: "/session/password", Summary: "修改密码", Access: anyUser, handler: body(http.StatusNoContent, auth.ChangePassword)},
 		{Method: "POST", Path: "/units", Summary: "单位注册", Access: door, handler: body(http.StatusCreated, auth.RegisterUnit)},
 		{Method: "POST", Path: "/admin/accounts", Summary: "创建主管部门、施教机构或管理员账号", Access: admin, handler: bodyResult(http.StatusCreated, adm.CreateAccount)},
+		{Method: "GET", Path: "/work", Summary: "今日待办：各模块待处理的条数（菜单显示）", Access: Access{InactiveUnit: true}, handler: result(http.StatusOK, a.cfg.Work.Work)},
 		{Method: "POST", Path: "/admin/password-resets", Summary: "重置他人密码", Access: admin, handler: body(http.StatusNoContent, adm.ResetPassword)},
 	}
 	routes = append(routes, a.applicationRoutes()...)
@@ -37,7 +38,10 @@ func (a *API) routeTable() []Route {
 	routes = append(routes, a.planRoutes()...)
 	routes = append(routes, a.recordImportRoutes()...)
 	routes = append(routes, a.certificateRoutes()...)
+	routes = append(routes, a.verifyRoutes()...)
 	routes = append(routes, a.dictionaryRoutes()...)
+	routes = append(routes, a.tokenRoutes()...)
+	routes = append(routes, a.machineRoutes()...)
 	return routes
 }
 

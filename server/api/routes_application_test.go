@@ -52,15 +52,6 @@ func submittedOverHTTP(t *testing.T, env *servertest.Env, tok string) (unitID, f
 	f := domain.FormOf(app)
 	f.UnitType, f.RegionCode, f.LegalRep, f.ContactPerson = "enterprise", "440104", "赵立新", "孙小梅"
 	f.Mobile, f.Email, f.PostalCode, f.Address = "13711112222", "hr@xinchuang.cn", "510030", "广州市越秀区东风中路300号"
-	var ref domain.Reference
-	if err := json.Unmarshal(send(t, "GET", env.URL+"/api/v1/reference", "", nil, nil).body, &ref); err != nil {
-		t.Fatal(err)
-	}
-	for _, au := range ref.Authorities {
-		if au.RegionCode == "440100" {
-			f.AuthorityID = au.ID
-		}
-	}
 	body, _ := json.Marshal(f)
 	a = send(t, "POST", env.URL+"/api/v1/unit/application", tok, bytes.NewReader(body), nil)
 	if a.status != 200 || json.Unmarshal(a.body, &app) != nil {

@@ -24,7 +24,7 @@ func (a *API) certificateRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/requirements", Summary: "各年度学时要求", Access: Access{}, handler: result(http.StatusOK, rq.Requirements)},
 		{Method: "POST", Path: "/requirements", Summary: "设置新年度学时要求（省级主管部门、管理员）", Access: editors, handler: bodyResult(http.StatusCreated, rq.CreateRequirement)},
-		{Method: "POST", Path: "/requirements/{year}", Summary: "修改年度学时要求（version）", Access: editors, handler: a.updateRequirement},
+		{Method: "POST", Path: "/requirements/{year}", Summary: "修改年度学时要求（version；已发放证书的年度须以 confirm_issued 确认证书张数，证书仍按发放时有效）", Access: editors, handler: a.updateRequirement},
 		{Method: "GET", Path: "/certificates", Summary: "证书打印名单：本单位人员的年度学时与证书（year、name、id_number、state、limit、offset）", Access: unit, handler: a.listCertificates},
 		{Method: "POST", Path: "/certificates", Summary: "打印：取得或发放证书编号", Access: unit, handler: bodyResult(http.StatusOK, cs.Print)},
 		{Method: "POST", Path: "/certificates/batch", Summary: "批量打印勾选人员的证书", Access: unit, handler: bodyResult(http.StatusOK, cs.PrintBatch)},
@@ -62,6 +62,9 @@ func (a *API) updateRequirement(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listCertificates(w http.ResponseWriter, r *http.Request) error {
+	if err := pageBounds(r); err != nil {
+		return err
+	}
 	var n [3]int64
 	for i, name := range []string{"year", "limit", "offset"} {
 		v, err := certificateQueryInt(r, name)

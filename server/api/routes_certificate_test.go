@@ -3,54 +3,18 @@ package api_test
 import (
 	"bytes"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"jxjy/server"
-	"jxjy/server/certpdf"
+	"jxjy/server/certpdf/pdftest"
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
 	"jxjy/server/store/storetest"
 )
-
-// needFont skips a test that prints when no CJK font is installed, except
-// in CI, whose .ci/run installs one.
-func needFont(t *testing.T) {
-	t.Helper()
-	if err := certpdf.New("").Ready(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI lacks the CJK font: %v", err)
-		}
-		t.Skipf("no CJK font installed, certificates cannot be printed here: %v", err)
-	}
-}
-
-// pdfText extracts a PDF's text with pdftotext (poppler-utils).
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext missing in CI: .ci/run installs poppler-utils")
-		}
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
-	path := filepath.Join(t.TempDir(), "c.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(tool, "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
-}
 
 // lastYear is the year demo-unit's certified persons meet.
 func lastYear() int { return time.Now().In(time.FixedZone("CST", 8*3600)).Year() - 1 }
@@ -70,7 +34,6 @@ func certRow(t *testing.T, env *servertest.Env, unit, name string) domain.Certif
 // Every certificate route admits its roles only; requirements are edited
 // by the province authority and administrators.
 func TestCertificateRoutesByRole(t *testing.T) {
-	needFont(t)
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
 		toks := demoTokens(t, env)
@@ -147,7 +110,6 @@ func TestCertificateRoutesByRole(t *testing.T) {
 
 // Another unit gets not_found for demo-unit's persons and certificates.
 func TestCertificateTenancy(t *testing.T) {
-	needFont(t)
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
 		unit := token(t, env, store.DemoUnit)
@@ -185,7 +147,6 @@ func TestCertificateTenancy(t *testing.T) {
 // 打印 writes a PDF whose Chinese text extracts; 重新生成 voids the old
 // number, which the check then reports, while the new one verifies.
 func TestPrintRegenerateAndVerifyOverHTTP(t *testing.T) {
-	needFont(t)
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
 		unit := token(t, env, store.DemoUnit)
@@ -196,7 +157,7 @@ func TestPrintRegenerateAndVerifyOverHTTP(t *testing.T) {
 		if a.status != 200 || a.header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(a.body, []byte("%PDF-")) {
 			t.Fatalf("pdf: %d %v", a.status, a.header)
 		}
-		text := pdfText(t, a.body)
+		text := pdftest.Text(t, a.body)
 		for _, want := range []string{"李晓红", c.Number, c.VerificationCode, "广州市天河区示范科技有限公司", "广州市人力资源和社会保障局"} {
 			if !strings.Contains(text, want) {
 				t.Fatalf("PDF text lacks %q:\n%s", want, text)
@@ -215,7 +176,7 @@ func TestPrintRegenerateAndVerifyOverHTTP(t *testing.T) {
 		// Two pages in one PDF for a batch.
 		chen := certRow(t, env, unit, "陈志明").Certificate
 		a = send(t, "GET", env.URL+"/api/v1/certificates/pdf?ids="+strconv.FormatInt(fresh.ID, 10)+","+strconv.FormatInt(chen.ID, 10), unit, nil, nil)
-		pages := strings.Split(pdfText(t, a.body), "\f")
+		pages := strings.Split(pdftest.Text(t, a.body), "\f")
 		if a.status != 200 || len(pages) < 2 || !strings.Contains(pages[0], "李晓红") || !strings.Contains(pages[1], "陈志明") {
 			t.Fatalf("batch pdf: %d, %d pages", a.status, len(pages))
 		}

@@ -31,11 +31,15 @@ func (a *API) recordImportRoutes() []Route {
 	upload := Access{Roles: unit, NoIdempotency: true}
 	return []Route{
 		{Method: "GET", Path: "/record-import/template", Summary: "继续教育记录批量申报模板（.xlsx）", Access: Access{Roles: unit}, handler: a.importTemplate},
-		{Method: "POST", Path: "/record-import/validate", Summary: "上传模板并逐行校验，不保存（请求体为 .xlsx，name 为文件名；Accept: application/x-ndjson 时先报告进度）",
+		{Method: "POST", Path: "/record-import/validate", Summary: "上传校验：逐行校验，不保存记录，答复校验编号 id（请求体为 .xlsx，name 为文件名；Accept: application/x-ndjson 时先报告进度）",
 			Access: upload, Upload: true, handler: a.validateImport},
-		{Method: "POST", Path: "/record-import", Summary: "数据入库：再次校验并在一个事务中保存全部有效行（同上；Idempotency-Key 防重复）",
+		{Method: "POST", Path: "/record-import/validations/{id}", Summary: "数据入库：在一个事务中保存校验编号 id 的报告中的全部有效行（Idempotency-Key 防重复；进度同上）",
+			Access: Access{Roles: unit, NoIdempotency: true}, handler: a.importValidated},
+		{Method: "GET", Path: "/record-import/validations/{id}/error-report", Summary: "校验编号 id 的错误报告（.xlsx）：有问题的行及错误说明",
+			Access: Access{Roles: unit}, handler: a.validationErrorReport},
+		{Method: "POST", Path: "/record-import", Summary: "校验并入库一步完成（供脚本使用；请求体同上传校验；Idempotency-Key 防重复）",
 			Access: upload, Upload: true, handler: a.importRecords},
-		{Method: "POST", Path: "/record-import/error-report", Summary: "错误报告（.xlsx）：有问题的行及错误说明（请求体同上）",
+		{Method: "POST", Path: "/record-import/error-report", Summary: "错误报告（.xlsx）：有问题的行及错误说明（请求体同上传校验）",
 			Access: upload, Upload: true, handler: a.importErrorReport},
 	}
 }
@@ -75,6 +79,15 @@ func (a *API) importErrorReport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (a *API) validationErrorReport(w http.ResponseWriter, r *http.Request) error {
+	data, err := a.cfg.RecordImport.ValidationErrorReport(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeWorkbook(w, importReportName, data)
+	return nil
+}
+
 func (a *API) validateImport(w http.ResponseWriter, r *http.Request) error {
 	a.runImport(w, r, func(ctx context.Context, up domain.ImportUpload) (any, domain.ImportLine, error) {
 		rep, err := a.cfg.RecordImport.ValidateImport(ctx, up)
@@ -83,13 +96,28 @@ func (a *API) validateImport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// importValidated stores a validation's rows, at most once per
+// Idempotency-Key as importRecords.
+func (a *API) importValidated(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	return a.keyedImport(w, r, func(ctx context.Context, up domain.ImportUpload) (any, domain.ImportLine, error) {
+		res, err := a.cfg.RecordImport.ImportValidated(ctx, id, up.Progress)
+		return res, domain.ImportLine{Result: &res}, err
+	})
+}
+
 // importRecords stores the rows at most once per Idempotency-Key: a retry
 // after a dropped link gets the first answer back, as plain JSON.
 func (a *API) importRecords(w http.ResponseWriter, r *http.Request) error {
-	run := func(ctx context.Context, up domain.ImportUpload) (any, domain.ImportLine, error) {
+	return a.keyedImport(w, r, func(ctx context.Context, up domain.ImportUpload) (any, domain.ImportLine, error) {
 		res, err := a.cfg.RecordImport.ImportRecords(ctx, up)
 		return res, domain.ImportLine{Result: &res}, err
-	}
+	})
+}
+
+// keyedImport runs an import that stores, honouring an Idempotency-Key.
+func (a *API) keyedImport(w http.ResponseWriter, r *http.Request,
+	run func(context.Context, domain.ImportUpload) (any, domain.ImportLine, error)) error {
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" || a.cfg.Idempotency == nil {
 		a.runImport(w, r, run)
@@ -116,6 +144,12 @@ func (a *API) runImport(w http.ResponseWriter, r *http.Request,
 		up.Progress = lines.report
 	}
 	value, last, err := work(r.Context(), up)
+	if err != nil && a.clientClosed(r, err) {
+		if lines == nil {
+			w.WriteHeader(StatusClientClosed)
+		}
+		return StoredResponse{Status: StatusClientClosed}
+	}
 	answer := StoredResponse{Status: http.StatusOK, ContentType: "application/json; charset=utf-8"}
 	var de *domain.Error
 	if err != nil {

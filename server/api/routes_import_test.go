@@ -48,14 +48,30 @@ func TestImportRoutesByRole(t *testing.T) {
 		data := importFile(t, 40)
 		paths := map[string]bool{"/record-import/template": false, "/record-import/validate": true,
 			"/record-import": true, "/record-import/error-report": true}
+		// A validation's routes: an unknown id is the unit's 404 (the
+		// role and the module lock are checked first).
+		byID := map[string]string{"/record-import/validations/0123": "POST", "/record-import/validations/0123/error-report": "GET"}
 		covered := 0
 		for _, rt := range env.Srv.API.Routes() {
 			if strings.HasPrefix(rt.Path, "/record-import") {
 				covered++
 			}
 		}
-		if covered != len(paths) {
-			t.Fatalf("%d import routes, %d in the test", covered, len(paths))
+		if covered != len(paths)+len(byID) {
+			t.Fatalf("%d import routes, %d in the test", covered, len(paths)+len(byID))
+		}
+		for path, method := range byID {
+			for user, tok := range toks {
+				want := 403
+				switch user {
+				case store.DemoUnit:
+					want = 404
+				case store.DemoNewUnit:
+					want = 424
+				}
+				wantStatus(t, send(t, method, env.URL+"/api/v1"+path, tok, nil, nil), want, path+" by "+user)
+			}
+			wantStatus(t, send(t, method, env.URL+"/api/v1"+path, "", nil, nil), 401, path+" without a session")
 		}
 		for path, upload := range paths {
 			for user, tok := range toks {
@@ -229,6 +245,54 @@ func TestImportTenancy(t *testing.T) {
 			if p.Column == "姓名" && strings.Contains(p.Message, "（") {
 				t.Errorf("a foreign person's name leaked: %+v", p)
 			}
+		}
+	})
+}
+
+// 数据入库 over HTTP names the validation, not a file (whatever became of
+// the file since): the stored rows are the report's, and the validation is
+// used once, by its owner, before it expires.
+func TestImportStoresTheValidationOverHTTP(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := servertest.Start(t, db, false)
+		tok := token(t, env, store.DemoUnit)
+		ndjson := map[string]string{"Accept": "application/x-ndjson", "Accept-Encoding": "identity"}
+		var rep domain.ImportReport
+		a := sendFile(t, env, "/record-import/validate", tok, importFile(t, 40), nil)
+		if err := json.Unmarshal(a.body, &rep); err != nil || a.status != 200 || rep.ID == "" || len(rep.SHA256) != 64 || rep.ExpiresAt.IsZero() {
+			t.Fatalf("validate: %d %s", a.status, a.body)
+		}
+		other, _ := approveOther(t, env)
+		wantStatus(t, send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, other, nil, nil), 404, "another unit's id")
+		wantStatus(t, send(t, "GET", env.URL+"/api/v1/record-import/validations/"+rep.ID+"/error-report", other, nil, nil), 404,
+			"another unit's error report")
+
+		stored := send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, tok, nil, ndjson)
+		wantStatus(t, stored, 200, "store")
+		lines := readLines(t, stored.body)
+		res := lines[len(lines)-1].Result
+		if res == nil || res.Inserted != rep.Valid || res.Report.Rows != rep.Rows {
+			t.Fatalf("store answered %+v, want the report's %d", lines[len(lines)-1], rep.Valid)
+		}
+		again := send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, tok, nil, nil)
+		wantStatus(t, again, 404, "stored twice")
+		if e := again.err(t); !strings.Contains(e.Message, "已入库") {
+			t.Errorf("second store refused with %q", e.Message)
+		}
+		report := send(t, "GET", env.URL+"/api/v1/record-import/validations/"+rep.ID+"/error-report", tok, nil, nil)
+		wantStatus(t, report, 200, "error report of the validation")
+
+		// A validation past its expiry is refused, saying so.
+		a = sendFile(t, env, "/record-import/validate", tok, importFile(t, 60), nil)
+		if err := json.Unmarshal(a.body, &rep); err != nil {
+			t.Fatal(err)
+		}
+		storetest.ClockOf(db).Advance(domain.ImportValidationTTL)
+		tok = token(t, env, store.DemoUnit)
+		expired := send(t, "POST", env.URL+"/api/v1/record-import/validations/"+rep.ID, tok, nil, nil)
+		wantStatus(t, expired, 404, "expired")
+		if e := expired.err(t); !strings.Contains(e.Message, "已过期") {
+			t.Errorf("expired validation refused with %q", e.Message)
 		}
 	})
 }

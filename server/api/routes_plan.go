@@ -29,7 +29,7 @@ func (a *API) planRoutes() []Route {
 		{Method: "POST", Path: "/plans/{id}", Summary: "保存专业课计划", Access: unit, handler: withIDBody(ps.UpdatePlan)},
 		{Method: "DELETE", Path: "/plans/{id}", Summary: "删除草稿计划（version）", Access: unit, handler: withIDVersion(ps.DeletePlan)},
 		{Method: "POST", Path: "/plans/{id}/submit", Summary: "送审专业课计划", Access: unit, handler: withIDBody(ps.SubmitPlan)},
-		{Method: "POST", Path: "/plans/{id}/classes", Summary: "新增培训班", Access: unit, handler: withIDBody(ps.CreateClass)},
+		{Method: "POST", Path: "/plans/{id}/classes", Summary: "新增培训班", Access: unit, handler: withIDBodyStatus(http.StatusCreated, ps.CreateClass)},
 		{Method: "GET", Path: "/plan-reviews", Summary: "专业课计划审核队列（status、year、name、limit、offset）", Access: authority, handler: a.listPlans(ps.ListPlanReviews)},
 		{Method: "POST", Path: "/plans/{id}/review", Summary: "审核专业课计划：同意、不同意并退案、不同意并结案", Access: authority, handler: withIDBody(ps.ReviewPlan)},
 
@@ -41,7 +41,7 @@ func (a *API) planRoutes() []Route {
 
 		{Method: "GET", Path: "/classes", Summary: "本单位已通过计划的培训班（status、year、name、limit、offset）", Access: unit, handler: a.listClasses},
 		{Method: "GET", Path: "/classes/{id}", Summary: "培训班详情", Access: unit, handler: withID(ks.GetClass)},
-		{Method: "POST", Path: "/class-status", Summary: "班级状态：开班、结班、取消（勾选的培训班）", Access: unit, handler: bodyResult(http.StatusOK, ks.ChangeClassStatus)},
+		{Method: "POST", Path: "/class-status", Summary: "班级状态：开班、结班、取消（勾选的培训班；结束日期之前不能结班）", Access: unit, handler: bodyResult(http.StatusOK, ks.ChangeClassStatus)},
 		{Method: "GET", Path: "/classes/{id}/candidates", Summary: "可录入的本单位人员（name、id_number、limit、offset）", Access: unit, handler: a.listCandidates},
 		{Method: "GET", Path: "/classes/{id}/enrollments", Summary: "培训人员", Access: unit, handler: withID(ks.ListEnrollments)},
 		{Method: "POST", Path: "/classes/{id}/enrollments", Summary: "录入培训人员", Access: unit, handler: withIDBody(ks.Enroll)},

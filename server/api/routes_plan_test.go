@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"jxjy/server/domain"
 	"jxjy/server/servertest"
@@ -95,7 +96,7 @@ func TestPlanRoutesKeepTenantsApart(t *testing.T) {
 		a := planSend(t, env, "POST", "/admin/accounts", admin, domain.NewAccount{Username: "fs-hr", Password: store.DemoPassword,
 			Role: domain.RoleAuthority, RegionCode: "440600"}, nil)
 		wantPlanStatus(t, a, 201, "create Foshan's authority")
-		foshan := token(t, env, "fs-hr")
+		foshan := loginToken(t, env, "fs-hr", store.DemoPassword)
 		// demo-authority approves the demo unit waiting in its queue: a
 		// second approved unit, in the same city.
 		var apps domain.Page[domain.UnitApplication]
@@ -155,6 +156,8 @@ func wantPlanStatus(t *testing.T, a answer, status int, what string) {
 func TestRetriedCloseCreditsOnce(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := servertest.Start(t, db, false)
+		// The demo's open class ends in two days: close it once it has.
+		storetest.ClockOf(db).Advance(3 * 24 * time.Hour)
 		unit := token(t, env, store.DemoUnit)
 		var classes domain.Page[domain.Class]
 		wantPlanStatus(t, planSend(t, env, "GET", "/classes?status=open", unit, nil, &classes), 200, "classes")

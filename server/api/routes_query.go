@@ -103,6 +103,9 @@ func (a *API) exportRecords(w http.ResponseWriter, r *http.Request) error {
 		return err
 	case err != nil:
 		var de *domain.Error
+		if a.clientClosed(r, err) {
+			return nil
+		}
 		if !errors.As(err, &de) {
 			a.log.ErrorContext(r.Context(), "export failed", slog.String("request_id", requestID(r.Context())), slog.Any("err", err))
 			de = &domain.Error{Code: domain.CodeInternal, Message: domain.ErrorMessage(err)}

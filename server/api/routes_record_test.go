@@ -290,7 +290,7 @@ func TestRecordCreateIsIdempotent(t *testing.T) {
 		wantStatus(t, call(t, env, "DELETE", "/records/1", tok, nil, nil), 400, "delete without a version")
 		a := send(t, "POST", env.URL+"/api/v1/records", tok, strings.NewReader(strings.Replace(body, "2.5", "2.3", 1)),
 			map[string]string{"Content-Type": "application/json"})
-		if a.status != 400 {
+		if a.status != 422 || a.err(t).Fields["hours"] != "学时应为0.5的倍数" {
 			t.Fatalf("2.3 hours: %d %s", a.status, a.body)
 		}
 	})
@@ -362,6 +362,27 @@ func TestRecordTenancyByRoute(t *testing.T) {
 		call(t, env, "GET", "/records/"+d, unit, nil, &afterDraft)
 		if after.Status != domain.RecordSubmitted || after.Version != sub.Version || afterDraft.Version != draft.Version {
 			t.Fatalf("strangers changed demo-unit's records: %+v %+v", after, afterDraft)
+		}
+	})
+}
+
+// Hours a domain type refuses while decoding come back as a field error
+// on hours, with the rule: 0.25 is no multiple of 0.5, a word no number.
+func TestHoursTypeErrorsNameTheField(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := servertest.Start(t, db, false)
+		tok := token(t, env, store.DemoPerson)
+		for hours, want := range map[string]string{`0.25`: "学时应为0.5的倍数", `"四"`: "学时应为数字", `true`: "学时应为数字"} {
+			body := `{"category":"public","form":"online","title":"学时类型","start_date":"` + chinaDay(3) +
+				`","end_date":"` + chinaDay(3) + `","hours":` + hours + `}`
+			a := send(t, "POST", env.URL+"/api/v1/records", tok, strings.NewReader(body), map[string]string{"Content-Type": "application/json"})
+			if a.status != 422 {
+				t.Errorf("hours %s: %d %s", hours, a.status, a.body)
+				continue
+			}
+			if e := a.err(t); e.Code != domain.CodeInvalid || e.Fields["hours"] != want {
+				t.Errorf("hours %s: %+v, want hours: %s", hours, e, want)
+			}
 		}
 	})
 }

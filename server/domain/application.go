@@ -63,7 +63,7 @@ const summaryMaxRunes = 1000
 // half filled, while submitting requires every required field. The unit's
 // name and USCC are always required: they are its identity. Office phone
 // and the summary are optional even on submit. Picked fields (unit type,
-// region, authority) are checked against reference data by the store.
+// region) are checked against reference data by the store.
 func CheckApplicationField(key, value string, required bool) string {
 	switch key {
 	case FieldUnitName:
@@ -80,8 +80,6 @@ func CheckApplicationField(key, value string, required bool) string {
 			return "请选择单位类型"
 		case FieldRegion:
 			return "请选择所属地区"
-		case FieldAuthority:
-			return "请选择主管部门"
 		}
 		if label, ok := applicationLabels[key]; ok && key != FieldOfficePhone && key != FieldSummary {
 			return "请填写" + label
@@ -123,12 +121,13 @@ func ApplicationFieldLabel(key string) string { return applicationLabels[key] }
 
 // ApplicationForm is what the unit saves while its application is a draft
 // or returned. Version is the one the unit read; a stale one is refused.
+// The unit picks its region, not its authority: the competent authority is
+// the region's nearest (CompetentAuthority), which the store sets.
 type ApplicationForm struct {
 	Name          string `json:"name"`
 	USCC          string `json:"uscc"`
 	UnitType      string `json:"unit_type"`
 	RegionCode    string `json:"region_code"`
-	AuthorityID   int64  `json:"authority_id"`
 	LegalRep      string `json:"legal_rep"`
 	ContactPerson string `json:"contact_person"`
 	OfficePhone   string `json:"office_phone"`
@@ -143,7 +142,7 @@ type ApplicationForm struct {
 // FormOf is the editable part of a stored application.
 func FormOf(a UnitApplication) ApplicationForm {
 	return ApplicationForm{
-		Name: a.Name, USCC: a.USCC, UnitType: a.UnitType, RegionCode: a.RegionCode, AuthorityID: a.AuthorityID,
+		Name: a.Name, USCC: a.USCC, UnitType: a.UnitType, RegionCode: a.RegionCode,
 		LegalRep: a.LegalRep, ContactPerson: a.ContactPerson, OfficePhone: a.OfficePhone, Mobile: a.Mobile,
 		Email: a.Email, PostalCode: a.PostalCode, Address: a.Address, Summary: a.Summary, Version: a.Version,
 	}
@@ -159,13 +158,9 @@ func (f *ApplicationForm) Normalize() {
 }
 
 func (f *ApplicationForm) values() map[string]string {
-	authority := ""
-	if f.AuthorityID != 0 {
-		authority = "set"
-	}
 	return map[string]string{
 		FieldUnitName: f.Name, FieldUSCC: f.USCC, FieldUnitType: f.UnitType, FieldRegion: f.RegionCode,
-		FieldAuthority: authority, FieldLegalRep: f.LegalRep, FieldContactPerson: f.ContactPerson,
+		FieldLegalRep: f.LegalRep, FieldContactPerson: f.ContactPerson,
 		FieldOfficePhone: f.OfficePhone, FieldMobile: f.Mobile, FieldEmail: f.Email,
 		FieldPostalCode: f.PostalCode, FieldAddress: f.Address, FieldSummary: f.Summary,
 	}
@@ -180,7 +175,6 @@ func (f *ApplicationForm) Validate(submit bool) error {
 	for key, v := range f.values() {
 		fields.Add(key, CheckApplicationField(key, v, submit))
 	}
-	fields.Check(f.AuthorityID != 0 && f.RegionCode == "", FieldAuthority, "请先选择所属地区")
 	return fields.Err()
 }
 

@@ -8,7 +8,7 @@ import (
 func completeForm() ApplicationForm {
 	return ApplicationForm{
 		Name: "广州市越秀区新创信息技术有限公司", USCC: "91440101MA5911110H", UnitType: "enterprise",
-		RegionCode: "440104", AuthorityID: 2, LegalRep: "张三", ContactPerson: "李四",
+		RegionCode: "440104", LegalRep: "张三", ContactPerson: "李四",
 		OfficePhone: "020-83331234", Mobile: "13711112222", Email: "hr@example.com",
 		PostalCode: "510030", Address: "广州市越秀区中山五路1号", Summary: "软件开发", Version: 1,
 	}
@@ -47,7 +47,7 @@ func TestApplicationSubmitNeedsEveryRequiredField(t *testing.T) {
 	empty := ApplicationForm{Name: "某单位", USCC: "91440101MA5911110H"}
 	fields := FieldErrorsOf(empty.Validate(true))
 	want := map[string]string{
-		FieldUnitType: "请选择单位类型", FieldRegion: "请选择所属地区", FieldAuthority: "请选择主管部门",
+		FieldUnitType: "请选择单位类型", FieldRegion: "请选择所属地区",
 		FieldLegalRep: "请填写法定代表人", FieldContactPerson: "请填写联系人", FieldMobile: "请填写移动电话",
 		FieldEmail: "请填写电子邮箱", FieldPostalCode: "请填写邮政编码", FieldAddress: "请填写单位通讯地址",
 	}
@@ -79,11 +79,6 @@ func TestApplicationFieldRules(t *testing.T) {
 		if got := CheckApplicationField(c.key, c.value, true); got != c.want {
 			t.Errorf("%s %q: %q, want %q", c.key, c.value, got, c.want)
 		}
-	}
-	f := completeForm()
-	f.RegionCode = ""
-	if FieldErrorsOf(f.Validate(false))[FieldAuthority] != "请先选择所属地区" {
-		t.Fatal("an authority without a region passed")
 	}
 }
 

@@ -187,6 +187,9 @@ type AuthService interface {
 type Principal struct {
 	SessionID string // hash of the token, never the token itself
 	User      User
+	// APITokenID is the institution's API token the call came with (0
+	// for a login session): such a caller reaches only the machine routes.
+	APITokenID int64
 }
 
 type principalKey struct{}
@@ -210,6 +213,8 @@ type Authenticator interface {
 }
 
 // NewAccount is an account created by an administrator (or `jxjy admin`).
+// It is made for someone else, so it always starts with a forced password
+// change: the creator cannot choose otherwise.
 type NewAccount struct {
 	Username    string `json:"username"`
 	Password    string `json:"password"`
@@ -217,8 +222,6 @@ type NewAccount struct {
 	DisplayName string `json:"display_name"`
 	// RegionCode picks the authority organisation for authority accounts.
 	RegionCode string `json:"region_code,omitempty"`
-	// MustChangePassword is true for every account made for someone else.
-	MustChangePassword bool `json:"must_change_password"`
 }
 
 // Validate reports every field problem at once.

@@ -49,6 +49,16 @@ type RequirementInput struct {
 	ProfessionalMin Hours `json:"professional_min"`
 	DailyCap        Hours `json:"daily_cap"`
 	Version         int64 `json:"version,omitempty"`
+	// ConfirmIssued confirms a change of a year whose certificates were
+	// issued: it must equal how many are valid (RequirementIssuedError).
+	ConfirmIssued int `json:"confirm_issued,omitempty"`
+}
+
+// RequirementIssuedMessage is the refusal of a change to a year with
+// issued certificates that the caller has not confirmed for their number.
+func RequirementIssuedMessage(year, issued int) string {
+	return fmt.Sprintf("%d年度已发放%d张有效的继续教育证书。修改学时要求后，这些证书仍按发放时的要求有效，不会作废；"+
+		"但学时统计、“我的学时”是否达标将按新要求计算。确认修改请在提交时确认这%d张证书", year, issued, issued)
 }
 
 // Validate reports every field problem at once; thisYear (in China) bounds
@@ -83,9 +93,12 @@ type RequirementService interface {
 	// Errors: forbidden, invalid, conflict (the year already has one, as a
 	// field error on year).
 	CreateRequirement(ctx context.Context, in RequirementInput) (Requirement, error)
-	// UpdateRequirement changes a year's requirement. Errors: forbidden,
-	// invalid, not_found (no requirement for the year), conflict (stale
-	// version).
+	// UpdateRequirement changes a year's requirement. A year with valid
+	// certificates changes only when in.ConfirmIssued is their number;
+	// they stay valid as issued. Errors: forbidden, invalid, not_found (no
+	// requirement for the year), conflict (stale version; certificates
+	// issued and not confirmed: RequirementIssuedMessage, with the number
+	// in the field confirm_issued).
 	UpdateRequirement(ctx context.Context, in RequirementInput) (Requirement, error)
 }
 
@@ -460,6 +473,8 @@ type Verification struct {
 	IssuedAt time.Time         `json:"issued_at"`
 	Status   CertificateStatus `json:"status"`
 	VoidedAt *time.Time        `json:"voided_at,omitempty"`
+	// ReplacedBy is the number that replaced a voided certificate.
+	ReplacedBy string `json:"replaced_by,omitempty"`
 }
 
 // CertificateService is 继续教育证书打印 for units, 我的证书 for persons and

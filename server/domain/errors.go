@@ -80,6 +80,11 @@ func CodeForStatus(status int) Code {
 // Idempotency-Key) is still running; the API waits for it before giving up.
 var ErrRequestInProgress = &Error{Code: CodeConflict, Message: "相同请求正在处理，请稍候"}
 
+// ErrKeyReused answers a request whose Idempotency-Key an earlier request
+// with a different body (or query) already used: replaying that answer
+// would tell the caller something it did not ask.
+var ErrKeyReused = &Error{Code: CodeInvalid, Message: "同一请求标识用于不同内容"}
+
 // Error is the one error type that crosses every boundary: store, HTTP and
 // client rebuild it with the same code, message and field errors.
 type Error struct {

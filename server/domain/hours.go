@@ -33,7 +33,7 @@ func (h Hours) MarshalJSON() ([]byte, error) { return []byte(h.String()), nil }
 func (h *Hours) UnmarshalJSON(b []byte) error {
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return err
+		return &Error{Code: CodeBadRequest, Message: "学时应为数字"}
 	}
 	v, msg := ParseHours(n.String())
 	if msg != "" {
@@ -57,7 +57,7 @@ func ParseHours(s string) (Hours, string) {
 	}
 	doubled := f * 2
 	if doubled != float64(int64(doubled)) {
-		return 0, "学时应以0.5为单位"
+		return 0, "学时应为0.5的倍数"
 	}
 	return Hours(int64(doubled)), ""
 }

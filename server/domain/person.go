@@ -79,7 +79,10 @@ type Person struct {
 	HasAccount bool        `json:"has_account"`
 	// Dishonest marks a person with a 失信 entry in force today; unit
 	// lists fill it in (see CreditService).
-	Dishonest bool      `json:"dishonest,omitempty"`
+	Dishonest bool `json:"dishonest,omitempty"`
+	// Notice tells the unit that adding the person resolved an ID number
+	// a self-registered account held (see PersonService.AddPerson).
+	Notice    string    `json:"notice,omitempty"`
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

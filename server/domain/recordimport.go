@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // Batch import of continuing-education records (继续教育记录批量申报, 1.6.2):
@@ -16,6 +17,8 @@ const (
 	// MaxImportRows bounds the data rows of one file; bigger batches are
 	// split by the operator, so one transaction stays short.
 	MaxImportRows = 20000
+	// ImportValidationTTL is how long a validation waits for 数据入库.
+	ImportValidationTTL = 2 * time.Hour
 )
 
 // ContentTypeXLSX is the media type of an .xlsx workbook.
@@ -77,18 +80,44 @@ type ImportProblem struct {
 	// person, training content and start date): 入库 leaves it out, so a
 	// file imported twice adds nothing the second time.
 	Existing bool `json:"existing,omitempty"`
+	// Warning marks a row left out that may not have been meant to be
+	// (the template's example row holding real data); it is not an error.
+	Warning bool `json:"warning,omitempty"`
+}
+
+// Kind is what the problem is counted under in the report's summary:
+// its column, or the row as a whole.
+func (p ImportProblem) Kind() string {
+	switch {
+	case p.Existing:
+		return "已存在"
+	case p.Warning:
+		return "提示"
+	case p.Column == "":
+		return "整行"
+	}
+	return p.Column
 }
 
 // ImportReport is the verdict on every data row of a file. Rows =
-// Valid + Invalid + Existing; Problems lists each problem, by row.
+// Valid + Invalid + Existing; Problems lists each problem, by row, and
+// the Warnings rows left out that look filled in.
+//
+// A report of 上传校验 names the validation the server keeps: ID, the
+// file's SHA256 and when it expires. 数据入库 of that ID stores exactly
+// the rows counted Valid here.
 type ImportReport struct {
-	FileName string          `json:"file_name"`
-	Sheet    string          `json:"sheet"`
-	Rows     int             `json:"rows"`
-	Valid    int             `json:"valid"`
-	Invalid  int             `json:"invalid"`
-	Existing int             `json:"existing"`
-	Problems []ImportProblem `json:"problems"`
+	ID        string          `json:"id,omitempty"`
+	SHA256    string          `json:"sha256,omitempty"`
+	ExpiresAt time.Time       `json:"expires_at,omitzero"`
+	FileName  string          `json:"file_name"`
+	Sheet     string          `json:"sheet"`
+	Rows      int             `json:"rows"`
+	Valid     int             `json:"valid"`
+	Invalid   int             `json:"invalid"`
+	Existing  int             `json:"existing"`
+	Warnings  int             `json:"warnings,omitempty"`
+	Problems  []ImportProblem `json:"problems"`
 }
 
 // ImportResult is what 数据入库 did: the report as checked inside the
@@ -117,18 +146,32 @@ type RecordImportService interface {
 	// ImportTemplate is the .xlsx template: the header, an example row,
 	// drop-downs for 科目类别 and 培训形式, and a 填写说明 sheet.
 	ImportTemplate(ctx context.Context) ([]byte, error)
-	// ValidateImport reads the workbook and checks every row, storing
-	// nothing. Errors: too_large, unsupported_content (not an .xlsx,
-	// encrypted, damaged, or a decompression bomb), invalid (no header,
-	// missing columns, no rows, too many rows), forbidden, module_locked.
+	// ValidateImport reads the workbook and checks every row, storing no
+	// record: it keeps the checked rows as a validation of the caller's,
+	// named by the report's ID, for ImportValidated (a new one replaces
+	// the caller's last). Errors: too_large, unsupported_content (not an
+	// .xlsx, encrypted, damaged, or a decompression bomb), invalid (no
+	// header, missing columns, no rows, too many rows), forbidden,
+	// module_locked.
 	ValidateImport(ctx context.Context, up ImportUpload) (ImportReport, error)
-	// ImportRecords checks the workbook again and stores its valid rows as
-	// effective records in one transaction; invalid and existing rows are
-	// left out. Errors: as ValidateImport, and conflict (someone stored a
-	// record of the same key meanwhile: nothing was stored).
+	// ImportValidated stores the rows validation id counted valid, exactly
+	// those, as effective records in one transaction, and ends the
+	// validation. Inside the transaction it checks again only what the
+	// database can have changed since: the persons' affiliation and
+	// records stored meanwhile. Errors: not_found (unknown, expired,
+	// already stored, replaced, or another caller's), conflict (a row
+	// changed since: nothing was stored), forbidden, module_locked.
+	ImportValidated(ctx context.Context, id string, progress func(ImportProgress)) (ImportResult, error)
+	// ImportRecords validates the workbook and stores its valid rows in
+	// one call, for scripts; invalid and existing rows are left out.
+	// Errors: as ValidateImport, and conflict (someone stored a record of
+	// the same key meanwhile: nothing was stored).
 	ImportRecords(ctx context.Context, up ImportUpload) (ImportResult, error)
-	// ImportErrorReport is an .xlsx of the file's invalid rows, with their
-	// values as read and a 错误说明 column, to fix and upload again.
-	// Errors: as ValidateImport.
+	// ValidationErrorReport is an .xlsx of validation id's invalid rows,
+	// with their values as read and a 错误说明 column, to fix and upload
+	// again. Errors: not_found as ImportValidated, invalid (no bad row).
+	ValidationErrorReport(ctx context.Context, id string) ([]byte, error)
+	// ImportErrorReport is ValidationErrorReport of a workbook sent again,
+	// for scripts. Errors: as ValidateImport.
 	ImportErrorReport(ctx context.Context, up ImportUpload) ([]byte, error)
 }

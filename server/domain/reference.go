@@ -62,6 +62,35 @@ func InScope(scope, code string) bool {
 	return code == scope
 }
 
+// RegionChain is code and the regions above it, nearest first:
+// 440604 → 440604, 440600, 440000. A malformed code has no chain.
+func RegionChain(code string) []string {
+	if len(code) != 6 {
+		return nil
+	}
+	var out []string
+	for _, c := range []string{code, code[:4] + "00", code[:2] + "0000"} {
+		if len(out) == 0 || out[len(out)-1] != c {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// CompetentAuthority is the authority a unit of region code answers to:
+// the nearest one up the tree that exists (the county's, else the
+// city's, else the province's).
+func CompetentAuthority(authorities []Authority, code string) (Authority, bool) {
+	for _, c := range RegionChain(code) {
+		for _, a := range authorities {
+			if a.RegionCode == c {
+				return a, true
+			}
+		}
+	}
+	return Authority{}, false
+}
+
 // ReferenceService serves reference data.
 type ReferenceService interface {
 	// Reference returns regions, authorities and dictionaries. Errors: none

@@ -289,3 +289,18 @@ func TestWorkflowMachines(t *testing.T) {
 		map[string]ClassStatus{"pending open": ClassOpen, "open close": ClassClosed,
 			"pending cancel": ClassCancelled, "open cancel": ClassCancelled})
 }
+
+func TestCompetentAuthorityIsTheNearest(t *testing.T) {
+	all := []Authority{{ID: 1, RegionCode: "440000"}, {ID: 2, RegionCode: "440600"}, {ID: 3, RegionCode: "440604"}}
+	for code, want := range map[string]int64{"440604": 3, "440605": 2, "440600": 2, "440106": 1, "440000": 1, "x": 0} {
+		if a, _ := CompetentAuthority(all, code); a.ID != want {
+			t.Errorf("competent authority of %s = %d, want %d", code, a.ID, want)
+		}
+	}
+	if got := strings.Join(RegionChain("440604"), " "); got != "440604 440600 440000" {
+		t.Errorf("chain of 440604 = %s", got)
+	}
+	if got := strings.Join(RegionChain("440000"), " "); got != "440000" {
+		t.Errorf("chain of 440000 = %s", got)
+	}
+}

@@ -27,20 +27,34 @@ func Start(t testing.TB, db *store.DB, captcha bool) *Env {
 	return StartWith(t, db, server.Config{CaptchaEnabled: captcha, AnonymousPerMinute: -1})
 }
 
-// StartWith is Start with a full configuration.
+// StartWith is Start with a full configuration; without a Logger the
+// server logs nowhere.
 func StartWith(t testing.TB, db *store.DB, cfg server.Config) *Env {
 	t.Helper()
 	if _, err := db.SeedDemo(t.Context()); err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if cfg.Logger == nil {
+		cfg.Logger = discard()
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	if cfg.PublicURL == Self {
+		cfg.PublicURL = "http://" + ts.Listener.Addr().String()
+	}
 	srv := server.New(db, cfg)
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &Env{DB: db, Srv: srv, URL: ts.URL}
 }
+
+// Self as the configuration's PublicURL is the test server's own
+// address, so the QR codes of its certificates open it.
+const Self = "self"
 
 // Client returns a fresh client (its own session) for the server.
 func (e *Env) Client() *client.Client {
 	return client.New(e.URL, client.Options{RetryWait: 1})
 }
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

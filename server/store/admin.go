@@ -31,7 +31,8 @@ func requireAdmin(ctx context.Context) (domain.Principal, error) {
 	return p, nil
 }
 
-// CreateAccount creates an authority, institution or admin account.
+// CreateAccount creates an authority, institution or admin account; the
+// first authority account of a county creates the county's authority.
 func (s *AdminService) CreateAccount(ctx context.Context, a domain.NewAccount) (domain.User, error) {
 	p, err := requireAdmin(ctx)
 	if err != nil {
@@ -45,15 +46,12 @@ func (s *AdminService) CreateAccount(ctx context.Context, a domain.NewAccount) (
 	now := s.db.now()
 	var user domain.User
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
-		u := domain.User{Username: a.Username, Role: a.Role, DisplayName: a.DisplayName, MustChangePassword: a.MustChangePassword}
+		u := domain.User{Username: a.Username, Role: a.Role, DisplayName: a.DisplayName, MustChangePassword: true}
 		var institutionID int64
 		switch a.Role {
 		case domain.RoleAuthority:
-			err := tx.QueryRowContext(ctx, `SELECT id FROM authorities WHERE region_code = $1`, a.RegionCode).Scan(&u.AuthorityID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return domain.Errorf(domain.CodeNotFound, "所选地区没有人社主管部门")
-			}
-			if err != nil {
+			var err error
+			if u.AuthorityID, err = ensureAuthority(ctx, tx, a.RegionCode); err != nil {
 				return err
 			}
 		case domain.RoleInstitution:

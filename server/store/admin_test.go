@@ -17,7 +17,7 @@ func TestAdminCreateAccount(t *testing.T) {
 		ctx := as(t, auth, login(t, auth, store.DemoAdmin, store.DemoPassword))
 
 		u, err := admin.CreateAccount(ctx, domain.NewAccount{
-			Username: " sz-hr ", Password: "Start2026a", Role: domain.RoleAuthority, RegionCode: "440300", MustChangePassword: true,
+			Username: " sz-hr ", Password: "Start2026a", Role: domain.RoleAuthority, RegionCode: "440300",
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -37,11 +37,11 @@ func TestAdminCreateAccount(t *testing.T) {
 		inst, err := admin.CreateAccount(ctx, domain.NewAccount{
 			Username: "fs-train", Password: "Start2026a", Role: domain.RoleInstitution, DisplayName: "佛山市职业培训中心",
 		})
-		if err != nil || inst.DisplayName != "佛山市职业培训中心" || inst.MustChangePassword {
+		if err != nil || inst.DisplayName != "佛山市职业培训中心" || !inst.MustChangePassword {
 			t.Fatalf("institution: %+v %v", inst, err)
 		}
-		adm, err := admin.CreateAccount(system(t), domain.NewAccount{Username: "admin2", Password: "Start2026a", Role: domain.RoleAdmin, MustChangePassword: true})
-		if err != nil || adm.Role != domain.RoleAdmin || adm.DisplayName != "系统管理员" {
+		adm, err := admin.CreateAccount(system(t), domain.NewAccount{Username: "admin2", Password: "Start2026a", Role: domain.RoleAdmin})
+		if err != nil || adm.Role != domain.RoleAdmin || adm.DisplayName != "系统管理员" || !adm.MustChangePassword {
 			t.Fatalf("admin by the system principal: %+v %v", adm, err)
 		}
 		h, err = db.History(t.Context(), domain.EntityUser, adm.ID)

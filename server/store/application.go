@@ -202,11 +202,15 @@ func (s *ApplicationService) SaveApplication(ctx context.Context, f domain.Appli
 		if taken > 0 {
 			return &domain.Error{Code: domain.CodeConflict, Message: msgFieldsTaken, Fields: map[string]string{usccTaken.field: usccTaken.msg}}
 		}
+		authority, err := competentAuthorityID(ctx, tx, f.RegionCode)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE units SET name = $1, uscc = $2, unit_type = $3, region_code = $4,
 			authority_id = $5, legal_rep = $6, contact_person = $7, office_phone = $8, mobile = $9, email = $10,
 			postal_code = $11, address = $12, summary = $13, version = version + 1, updated_at = $14
 			WHERE id = $15 AND version = $16`,
-			f.Name, f.USCC, f.UnitType, nullable(f.RegionCode), nullable(f.AuthorityID), f.LegalRep, f.ContactPerson,
+			f.Name, f.USCC, f.UnitType, nullable(f.RegionCode), nullable(authority), f.LegalRep, f.ContactPerson,
 			f.OfficePhone, f.Mobile, f.Email, f.PostalCode, f.Address, f.Summary, millis(s.db.now()), cur.ID, f.Version)
 		if err != nil {
 			return mapDBError(err, usccTaken)
@@ -221,15 +225,14 @@ func (s *ApplicationService) SaveApplication(ctx context.Context, f domain.Appli
 }
 
 // checkApplicationRefs checks the picked fields against reference data:
-// a known unit type (enabled, or the one cur already stores), a city or
-// county, and an authority whose region contains it. Problems go into fields.
+// a known unit type (enabled, or the one cur already stores) and a city or
+// county. Problems go into fields.
 func checkApplicationRefs(ctx context.Context, q queryer, f domain.ApplicationForm, cur domain.UnitApplication, fields domain.Fields) error {
 	msg, err := checkDictItem(ctx, q, domain.DictUnitType, f.UnitType, cur.UnitType, "单位类型无效，请重新选择")
 	if err != nil {
 		return err
 	}
 	fields.Add(domain.FieldUnitType, msg)
-	regionOK := false
 	if f.RegionCode != "" {
 		var level int
 		err := q.QueryRowContext(ctx, `SELECT level FROM regions WHERE code = $1`, f.RegionCode).Scan(&level)
@@ -240,20 +243,6 @@ func checkApplicationRefs(ctx context.Context, q queryer, f domain.ApplicationFo
 			return err
 		case level < 2:
 			fields.Add(domain.FieldRegion, "所属地区请选择地级市或区县")
-		default:
-			regionOK = true
-		}
-	}
-	if f.AuthorityID != 0 {
-		var region string
-		err := q.QueryRowContext(ctx, `SELECT region_code FROM authorities WHERE id = $1`, f.AuthorityID).Scan(&region)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			fields.Add(domain.FieldAuthority, "主管部门无效，请重新选择")
-		case err != nil:
-			return err
-		case regionOK && !domain.InScope(region, f.RegionCode):
-			fields.Add(domain.FieldAuthority, "所选主管部门不管辖本单位所属地区")
 		}
 	}
 	return nil
@@ -290,9 +279,16 @@ func (s *ApplicationService) SubmitApplication(ctx context.Context, sub domain.A
 		if len(fields) > 0 {
 			return &domain.Error{Code: domain.CodeInvalid, Message: "申请信息不完整，请按提示补充后再送审", Fields: fields}
 		}
+		// A draft saved before its county had an authority goes to the one
+		// competent now.
+		authority, err := competentAuthorityID(ctx, tx, cur.RegionCode)
+		if err != nil {
+			return err
+		}
 		now := s.db.now()
-		res, err := tx.ExecContext(ctx, `UPDATE units SET status = $1, return_reason = '', version = version + 1,
-			updated_at = $2 WHERE id = $3 AND version = $4`, string(to), millis(now), cur.ID, sub.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE units SET status = $1, return_reason = '', authority_id = $2,
+			version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5`,
+			string(to), authority, millis(now), cur.ID, sub.Version)
 		if err != nil {
 			return err
 		}

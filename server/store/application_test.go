@@ -61,7 +61,7 @@ func (w *appWorld) authorityID(t *testing.T, region string) int64 {
 // completeForm fills demo-new-unit's application completely.
 func (w *appWorld) completeForm(t *testing.T, a domain.UnitApplication) domain.ApplicationForm {
 	f := domain.FormOf(a)
-	f.UnitType, f.RegionCode, f.AuthorityID = "enterprise", "440104", w.authorityID(t, "440100")
+	f.UnitType, f.RegionCode = "enterprise", "440104"
 	f.LegalRep, f.ContactPerson, f.OfficePhone = "赵立新", "孙小梅", "020-83334567"
 	f.Mobile, f.Email, f.PostalCode = "13711112222", "hr@xinchuang.cn", "510030"
 	f.Address, f.Summary = "广州市越秀区东风中路300号", "信息技术服务"
@@ -117,7 +117,7 @@ func TestApplicationWalkThrough(t *testing.T) {
 		// Submitting an incomplete application without files names it all.
 		_, err = w.apps.SubmitApplication(w.newUnit, domain.ApplicationSubmit{Version: saved.Version})
 		de := wantCode(t, err, domain.CodeInvalid)
-		for _, k := range []string{domain.FieldUnitType, domain.FieldRegion, domain.FieldAuthority, domain.FieldLegalRep,
+		for _, k := range []string{domain.FieldUnitType, domain.FieldRegion, domain.FieldLegalRep,
 			domain.FieldEmail, domain.FieldPostalCode, domain.FieldAddress, domain.FieldAttachments} {
 			if de.Fields[k] == "" {
 				t.Errorf("no message for %s: %v", k, de.Fields)
@@ -339,12 +339,26 @@ func TestApplicationScope(t *testing.T) {
 			}
 			wantCode(t, w.files.DeleteAttachment(ctx, files[0].ID), domain.CodeForbidden)
 		}
-		// A county authority under Guangzhou does not review what was sent to the city.
-		if _, err := store.NewAdminService(db).CreateAccount(system(t), domain.NewAccount{Username: "yx-hr",
+		// The first account of 越秀区 sets up its authority, which becomes
+		// competent for the application sent to the city; the city still
+		// sees it, a neighbouring district's authority does not.
+		admin := store.NewAdminService(db)
+		if _, err := admin.CreateAccount(system(t), domain.NewAccount{Username: "yx-hr",
 			Password: store.DemoPassword, Role: domain.RoleAuthority, RegionCode: "440104"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.apps.GetApplication(w.ctx(t, "yx-hr"), sub.ID)
+		moved, err := w.apps.GetApplication(w.ctx(t, "yx-hr"), sub.ID)
+		if err != nil || moved.AuthorityName != "广州市越秀区人力资源和社会保障局" {
+			t.Fatalf("越秀区 authority on its unit's application: %+v %v", moved, err)
+		}
+		if _, err := w.apps.GetApplication(w.guangzhou, sub.ID); err != nil {
+			t.Fatalf("the city no longer sees its county's application: %v", err)
+		}
+		if _, err := admin.CreateAccount(system(t), domain.NewAccount{Username: "hz-hr",
+			Password: store.DemoPassword, Role: domain.RoleAuthority, RegionCode: "440105"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.apps.GetApplication(w.ctx(t, "hz-hr"), sub.ID)
 		wantCode(t, err, domain.CodeNotFound)
 
 		// Another unit's attachment ids are as foreign as its application.
@@ -412,26 +426,36 @@ func TestApplicationReferenceChecks(t *testing.T) {
 		w := newAppWorld(t, db)
 		a, _ := w.apps.MyApplication(w.newUnit)
 		f := w.completeForm(t, a)
-		f.UnitType, f.RegionCode, f.AuthorityID = "bank", "440000", w.authorityID(t, "440300")
+		f.UnitType, f.RegionCode = "bank", "440000"
 		_, err := w.apps.SaveApplication(w.newUnit, f)
 		wantField(t, err, domain.CodeInvalid, domain.FieldUnitType, "单位类型无效")
 		wantField(t, err, domain.CodeInvalid, domain.FieldRegion, "地级市或区县")
-		f.UnitType, f.RegionCode = "enterprise", "440104"
+		f.UnitType, f.RegionCode = "enterprise", "449999"
 		_, err = w.apps.SaveApplication(w.newUnit, f)
-		wantField(t, err, domain.CodeInvalid, domain.FieldAuthority, "不管辖")
-		f.AuthorityID = 999999
-		_, err = w.apps.SaveApplication(w.newUnit, f)
-		wantField(t, err, domain.CodeInvalid, domain.FieldAuthority, "无效")
+		wantField(t, err, domain.CodeInvalid, domain.FieldRegion, "无效")
 
-		// The province and the district's own authority both govern 越秀区.
-		for _, region := range []string{"440000", "440104"} {
+		// The competent authority is the nearest up the tree: the city's
+		// while the county has none, the county's once it has.
+		for region, want := range map[string]string{
+			"440604": "佛山市人力资源和社会保障局", "440600": "佛山市人力资源和社会保障局",
+			"441302": "惠州市人力资源和社会保障局", "440104": "广州市人力资源和社会保障局",
+		} {
 			f := w.completeForm(t, a)
-			f.AuthorityID = w.authorityID(t, region)
+			f.RegionCode = region
 			saved, err := w.apps.SaveApplication(w.newUnit, f)
-			if err != nil {
-				t.Fatalf("authority %s: %v", region, err)
+			if err != nil || saved.AuthorityName != want || saved.AuthorityID != w.authorityID(t, region[:4]+"00") {
+				t.Fatalf("region %s: %+v %v, want %s", region, saved, err, want)
 			}
 			a = saved
+		}
+		if _, err := store.NewAdminService(db).CreateAccount(system(t), domain.NewAccount{Username: "cc-hr",
+			Password: store.DemoPassword, Role: domain.RoleAuthority, RegionCode: "440604"}); err != nil {
+			t.Fatal(err)
+		}
+		f = w.completeForm(t, a)
+		f.RegionCode = "440604"
+		if a, err = w.apps.SaveApplication(w.newUnit, f); err != nil || a.AuthorityName != "佛山市禅城区人力资源和社会保障局" {
+			t.Fatalf("禅城区 once it has an authority: %+v %v", a, err)
 		}
 
 		// Another unit's USCC is taken.

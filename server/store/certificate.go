@@ -18,6 +18,10 @@ type CertificateRenderer interface {
 	// Ready reports whether certificates can be drawn (a CJK font is at
 	// hand), as an unavailable *domain.Error naming the remedy.
 	Ready() error
+	// CheckText refuses, as an invalid *domain.Error naming the
+	// character, a text the certificate font cannot show (label names
+	// the text: "姓名"), so no number is issued that cannot be printed.
+	CheckText(label, s string) error
 	// Render draws the certificates, one A4 page each, as one PDF.
 	Render(certs []domain.Certificate) ([]byte, error)
 }
@@ -358,6 +362,9 @@ func (s *CertificateService) print(ctx context.Context, p domain.Principal, pers
 	if have, err := validCertificate(ctx, s.db.read, personID, year); err != nil || have != nil {
 		return derefCertificate(have), mapDBError(err)
 	}
+	if err := s.pdf.CheckText("姓名", cp.name); err != nil {
+		return domain.Certificate{}, err
+	}
 	var out domain.Certificate
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
 		_, region, _, err := issuingUnit(ctx, tx, unitID)
@@ -449,6 +456,11 @@ func (s *CertificateService) PrintBatch(ctx context.Context, r domain.BatchPrint
 			}
 			if have != nil {
 				out.Issued = append(out.Issued, *have)
+				continue
+			}
+			var unprintable *domain.Error
+			if err := s.pdf.CheckText("姓名", cp.name); errors.As(err, &unprintable) {
+				out.Refused = append(out.Refused, domain.BatchRefusal{PersonID: id, Name: cp.name, Message: unprintable.Message})
 				continue
 			}
 			c, err := issueCertificate(ctx, tx, actor, unitID, cp, r.Year, region, "打印证书")
@@ -629,6 +641,7 @@ func (s *CertificateService) Verify(ctx context.Context, r domain.VerifyRequest)
 	return domain.Verification{
 		Number: c.Number, Name: c.Name, MaskedID: domain.MaskIDNumber(c.IDNumber), UnitName: c.UnitName,
 		Year: c.Year, Total: c.Total, Issuer: c.Issuer, IssuedAt: c.IssuedAt, Status: c.Status, VoidedAt: c.VoidedAt,
+		ReplacedBy: c.ReplacedBy,
 	}, nil
 }
 

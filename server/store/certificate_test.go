@@ -32,6 +32,14 @@ func (f *fakeRenderer) Ready() error {
 	return f.err
 }
 
+// CheckText refuses a name holding 𠮷, as certpdf's standard font does.
+func (f *fakeRenderer) CheckText(label, s string) error {
+	if strings.ContainsRune(s, '𠮷') {
+		return domain.Errorf(domain.CodeInvalid, "%s“%s”中的“𠮷”无法印在证书上", label, s)
+	}
+	return nil
+}
+
 func (f *fakeRenderer) Render(certs []domain.Certificate) ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -206,6 +214,45 @@ func TestRequirementsAreEditedByProvinceAndAdminOnly(t *testing.T) {
 			!strings.Contains(e.To, "总学时100") || !strings.Contains(e.To, "每日上限10") {
 			t.Fatalf("audit entry: %+v", e)
 		}
+	})
+}
+
+// A year whose certificates were issued changes only once the editor has
+// confirmed how many there are; they stay valid as issued.
+func TestRequirementOfAYearWithCertificatesNeedsTheirNumberConfirmed(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newCertWorld(t, db)
+		list, err := w.reqs.Requirements(w.province)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			issued := count(t, db, `SELECT COUNT(*) FROM certificates WHERE year = $1 AND status = 'valid'`, r.Year)
+			if issued == 0 {
+				continue
+			}
+			up := domain.RequirementInput{Year: r.Year, Total: r.Total + domain.HoursOf(10), PublicMin: r.PublicMin,
+				ProfessionalMin: r.ProfessionalMin, DailyCap: r.DailyCap, Version: r.Version}
+			_, err := w.reqs.UpdateRequirement(w.province, up)
+			wantField(t, err, domain.CodeConflict, "confirm_issued", strconv.Itoa(issued))
+			if !strings.Contains(domain.ErrorMessage(err), fmt.Sprintf("已发放%d张有效的继续教育证书", issued)) ||
+				!strings.Contains(domain.ErrorMessage(err), "仍按发放时的要求有效") {
+				t.Fatalf("refusal %q", domain.ErrorMessage(err))
+			}
+			up.ConfirmIssued = issued + 1
+			_, err = w.reqs.UpdateRequirement(w.province, up)
+			wantCode(t, err, domain.CodeConflict)
+			up.ConfirmIssued = issued
+			got, err := w.reqs.UpdateRequirement(w.province, up)
+			if err != nil || got.Total != r.Total+domain.HoursOf(10) {
+				t.Fatalf("confirmed update: %+v %v", got, err)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM certificates WHERE year = $1 AND status = 'valid'`, r.Year); n != issued {
+				t.Fatalf("%d certificates valid after the change, want %d", n, issued)
+			}
+			return
+		}
+		t.Fatal("no year of the demo has certificates")
 	})
 }
 
@@ -477,6 +524,35 @@ func TestPrintNeedsARendererBeforeANumberIsDrawn(t *testing.T) {
 		wantCode(t, err, domain.CodeUnavailable)
 		if after := count(t, db, `SELECT COALESCE(SUM(last_seq), 0) FROM certificate_counters`); after != before {
 			t.Fatalf("numbers drawn without a renderer: %d → %d", before, after)
+		}
+	})
+}
+
+// A name the certificate font cannot show is refused at 打印, naming the
+// character, before a number is drawn; a batch lists the person as refused.
+func TestPrintRefusesAnUnprintableNameBeforeANumberIsDrawn(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newCertWorld(t, db)
+		rare := w.addPerson(t, w.unitID, "吉𠮷")
+		plain := w.addPerson(t, w.unitID, "吉祥")
+		w.qualify(t, rare, w.unitID, w.year)
+		w.qualify(t, plain, w.unitID, w.year)
+		before := count(t, db, `SELECT COALESCE(SUM(last_seq), 0) FROM certificate_counters`)
+		_, err := w.certs.Print(w.unit, domain.PrintRequest{PersonID: rare, Year: w.year})
+		wantCode(t, err, domain.CodeInvalid)
+		if !strings.Contains(err.Error(), "𠮷") {
+			t.Fatalf("message does not name the character: %v", err)
+		}
+		if after := count(t, db, `SELECT COALESCE(SUM(last_seq), 0) FROM certificate_counters`); after != before {
+			t.Fatalf("a number was drawn for an unprintable name: %d → %d", before, after)
+		}
+		res, err := w.certs.PrintBatch(w.unit, domain.BatchPrintRequest{Year: w.year, PersonIDs: []int64{rare, plain}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Issued) != 1 || res.Issued[0].PersonID != plain || len(res.Refused) != 1 ||
+			res.Refused[0].PersonID != rare || res.Refused[0].Name != "吉𠮷" || !strings.Contains(res.Refused[0].Message, "𠮷") {
+			t.Fatalf("batch: %+v", res)
 		}
 	})
 }

@@ -162,6 +162,10 @@ func (s *ClassService) changeOne(ctx context.Context, tx *sql.Tx, p domain.Princ
 		return "“" + k.Name + "”：" + why, nil
 	}
 	if action == domain.ClassActionClose {
+		// Closing credits hours dated the class's end: not before it.
+		if today := s.db.idToday().Format(domain.DateLayout); k.EndDate > today {
+			return fmt.Sprintf("“%s”：培训班%s结束，结束前不能结班（结班时为合格学员记入的学时以结束日期为准，不能晚于今天）", k.Name, k.EndDate), nil
+		}
 		var missing int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM enrollments
 			WHERE class_id = $1 AND status = 'active' AND result IS NULL`, id).Scan(&missing); err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"jxjy/server/domain"
 	"jxjy/server/store"
@@ -143,6 +144,9 @@ func TestClassLifecycleCreditsPassingTraineesOnce(t *testing.T) {
 		}
 		_, err = e.classes.SaveResults(ctx, class.ID, domain.ResultSheet{Entries: entries[:1]})
 		wantCode(t, err, domain.CodeConflict)
+		// Not before the class has ended: its records would be dated ahead.
+		skipped(t, e.setStatus(t, domain.ClassActionClose, class.ID), "结束前不能结班")
+		storetest.ClockOf(db).Advance(48 * time.Hour)
 		skipped(t, e.setStatus(t, domain.ClassActionClose, class.ID), "有1名学员未录入考核结果")
 		last := saved[5]
 		if _, err := e.classes.SaveResults(ctx, class.ID, domain.ResultSheet{Entries: []domain.ResultEntry{

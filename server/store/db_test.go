@@ -44,27 +44,57 @@ func TestReferenceData(t *testing.T) {
 			t.Fatal(err)
 		}
 		levels := map[int]int{}
+		perCity := map[string]int{}
+		byCode := map[string]domain.Region{}
 		for _, r := range ref.Regions {
 			levels[r.Level]++
-			if r.Level == 3 && r.ParentCode != "440100" {
-				t.Errorf("district %s %s under %s", r.Code, r.Name, r.ParentCode)
+			byCode[r.Code] = r
+			if r.Level == 3 {
+				perCity[r.ParentCode]++
 			}
 		}
-		if levels[1] != 1 || levels[2] != 21 || levels[3] != 11 {
-			t.Fatalf("regions by level: %v, want 1 province, 21 cities, 11 districts", levels)
+		if levels[1] != 1 || levels[2] != 21 || levels[3] != 122 {
+			t.Fatalf("regions by level: %v, want 1 province, 21 cities, 122 county-level divisions", levels)
 		}
+		// County-level divisions per city in the 2023 edition; 东莞 and 中山
+		// have none.
+		for city, want := range map[string]int{
+			"440100": 11, "440200": 10, "440300": 9, "440400": 3, "440500": 7, "440600": 5, "440700": 7,
+			"440800": 9, "440900": 5, "441200": 8, "441300": 5, "441400": 8, "441500": 4, "441600": 6,
+			"441700": 4, "441800": 8, "441900": 0, "442000": 0, "445100": 3, "445200": 5, "445300": 5,
+		} {
+			if perCity[city] != want {
+				t.Errorf("%s %s has %d county-level divisions, want %d", city, byCode[city].Name, perCity[city], want)
+			}
+		}
+		for code, want := range map[string]string{
+			"440604": "禅城区 440600", "441302": "惠城区 441300", "440981": "高州市 440900",
+			"440106": "天河区 440100", "441403": "梅县区 441400", "440904": "电白区 440900",
+			"440232": "乳源瑶族自治县 440200", "441825": "连山壮族瑶族自治县 441800", "441502": "城区 441500",
+		} {
+			if r := byCode[code]; r.Name+" "+r.ParentCode != want || r.Level != 3 {
+				t.Errorf("region %s = %+v, want %s", code, r, want)
+			}
+		}
+		for _, gone := range []string{"441421", "440923", "440903"} {
+			if _, ok := byCode[gone]; ok {
+				t.Errorf("retired code %s seeded", gone)
+			}
+		}
+		// The province and every city have an authority; counties get
+		// theirs when their first account is created.
 		byRegion := map[string]string{}
 		for _, a := range ref.Authorities {
 			byRegion[a.RegionCode] = a.Name
 		}
-		if len(byRegion) != len(ref.Regions) {
-			t.Fatalf("%d authorities for %d regions", len(byRegion), len(ref.Regions))
+		if len(byRegion) != 22 {
+			t.Fatalf("%d authorities, want the province's and 21 cities'", len(byRegion))
 		}
 		for code, want := range map[string]string{
 			"440000": "广东省人力资源和社会保障厅",
 			"440100": "广州市人力资源和社会保障局",
+			"440600": "佛山市人力资源和社会保障局",
 			"445300": "云浮市人力资源和社会保障局",
-			"440106": "广州市天河区人力资源和社会保障局",
 		} {
 			if byRegion[code] != want {
 				t.Errorf("authority of %s = %q, want %q", code, byRegion[code], want)

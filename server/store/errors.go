@@ -34,12 +34,17 @@ const (
 	uniqueViolation
 	foreignKeyViolation
 	unavailable
+	// badText: PostgreSQL refused a character (NUL, or bytes that are
+	// not UTF-8). The API's text rule refuses them first; this is the
+	// backstop for any path that reaches the database without it.
+	badText
 )
 
 // mapDBError is the one place where driver errors of both databases become
 // domain errors: unique and foreign-key violations turn into conflicts
 // (with a field message when keys names the violated constraint), a busy or
-// unreachable database into unavailable. Domain errors and everything else
+// unreachable database into unavailable, a character PostgreSQL cannot
+// store into invalid. Domain errors and everything else
 // pass through unchanged.
 func mapDBError(err error, keys ...uniqueKey) error {
 	if err == nil {
@@ -61,6 +66,8 @@ func mapDBError(err error, keys ...uniqueKey) error {
 		return domain.Errorf(domain.CodeConflict, msgReference)
 	case unavailable:
 		return domain.Errorf(domain.CodeUnavailable, msgUnavailable)
+	case badText:
+		return domain.Errorf(domain.CodeInvalid, "输入%s", domain.TextControlMessage)
 	}
 	return err
 }
@@ -88,6 +95,8 @@ func classify(err error) violation {
 			return uniqueViolation
 		case "23503":
 			return foreignKeyViolation
+		case "22021", "22P05": // character_not_in_repertoire, untranslatable_character
+			return badText
 		}
 		return noViolation
 	}

@@ -44,7 +44,16 @@ func (db *DB) GenerateLoad(ctx context.Context, name, usccFirst17, region string
 	if err != nil {
 		return u, err
 	}
-	u.Principal = domain.Principal{User: domain.User{ID: 0, Username: name, Role: domain.RoleUnit, DisplayName: name,
+	// The unit's operator is a real account: what they keep (a pending
+	// import's validation) names them.
+	var userID int64
+	username := "load-" + strconv.FormatInt(u.ID, 10)
+	if err := db.write.QueryRowContext(ctx, `INSERT INTO users (username, username_key, password_hash, role, display_name,
+		unit_id, created_at, password_changed_at) VALUES ($1, $1, '!', 'unit', $2, $3, $4, $4) RETURNING id`,
+		username, name, u.ID, millis(now)).Scan(&userID); err != nil {
+		return u, err
+	}
+	u.Principal = domain.Principal{User: domain.User{ID: userID, Username: username, Role: domain.RoleUnit, DisplayName: name,
 		UnitID: u.ID, UnitStatus: domain.ApplicationApproved, RegionCode: region}}
 
 	born := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -79,7 +79,7 @@ var (
 )
 
 // Generate adds a synthetic province to a database that holds no
-// generated data yet: units spread over the 21 cities, each approved with
+// generated data yet: units spread over the counties (genRegions), each approved with
 // an account, three teachers and plans of three years whose classes run
 // through every state with trainees, attendance and results; persons
 // with valid ID numbers spread over the units; records over this year and
@@ -309,11 +309,53 @@ func (l *genLayout) unitSize(u int) int {
 	return n
 }
 
-func (l *genLayout) cityOf(u int) domain.Region {
-	if l.isBig(u) {
-		return cities[0]
+// genRegions are the regions units are generated in: every county-level
+// division, and the cities that have none (东莞, 中山), in turns across
+// the cities — each city's first county, then each city's second, … — so
+// a few units already cover every city and many units spread over the
+// counties in proportion (each county the same share).
+var genRegions = func() []genRegion {
+	byCity := map[string][]domain.Region{}
+	for _, c := range gdCounties {
+		byCity[c.ParentCode] = append(byCity[c.ParentCode], c)
 	}
-	return cities[u%len(cities)]
+	var out []genRegion
+	for turn := 0; len(out) < len(gdCounties)+2; turn++ {
+		for _, city := range gdCities {
+			counties := byCity[city.Code]
+			switch {
+			case len(counties) == 0 && turn == 0:
+				out = append(out, genRegion{Region: city, label: city.Name})
+			case turn < len(counties):
+				out = append(out, genRegion{Region: counties[turn], label: city.Name + counties[turn].Name})
+			}
+		}
+	}
+	return out
+}()
+
+// genRegion is a region units are generated in, labelled with its city.
+type genRegion struct {
+	domain.Region
+	label string // 佛山市禅城区
+}
+
+// regionOf is unit u's region; the big unit is in 广州市 itself.
+func (l *genLayout) regionOf(u int) genRegion {
+	if l.isBig(u) {
+		return genRegion{Region: gdCities[0], label: gdCities[0].Name}
+	}
+	return genRegions[u%len(genRegions)]
+}
+
+// authorityOf is unit u's competent authority, the nearest up its tree.
+func (l *genLayout) authorityOf(u int) genAuthority {
+	for _, code := range domain.RegionChain(l.regionOf(u).Code) {
+		if a, ok := l.authorities[code]; ok {
+			return a
+		}
+	}
+	return genAuthority{}
 }
 
 func (l *genLayout) unitID(u int) int64       { return l.base["units"] + int64(u) }
@@ -324,11 +366,11 @@ func (l *genLayout) planID(u, i int) int64    { return l.base["plans"] + int64(u
 func (l *genLayout) classID(u, c int) int64   { return l.base["classes"] + int64(u*len(genClasses)+c) }
 
 func (l *genLayout) unitName(u int) string {
-	city := l.cityOf(u)
+	region := l.regionOf(u)
 	if l.isBig(u) {
-		return city.Name + "生成大型综合医院"
+		return region.label + "生成大型综合医院"
 	}
-	return fmt.Sprintf("%s第%d%s", city.Name, u/len(cities)+1, genUnitKind[u%len(genUnitKind)])
+	return fmt.Sprintf("%s第%d%s", region.label, u/len(genRegions)+1, genUnitKind[u%len(genUnitKind)])
 }
 
 func (l *genLayout) username(u int) string {
@@ -354,7 +396,7 @@ func (l *genLayout) personName(p int) string {
 func (l *genLayout) idNumber(p int) (number, gender string, birth time.Time) {
 	birth = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, p%bornDays)
 	seq := p / bornDays
-	first17 := l.cityOf(l.unitOf(p)).Code + birth.Format("20060102") + fmt.Sprintf("%03d", seq)
+	first17 := l.regionOf(l.unitOf(p)).Code + birth.Format("20060102") + fmt.Sprintf("%03d", seq)
 	gender = "女"
 	if seq%2 == 1 {
 		gender = "男"
@@ -368,13 +410,13 @@ func (l *genLayout) load(ctx context.Context, ld *genLoader, res *GenerateResult
 	units := l.allUnits()
 	err := ld.bulk(ctx, "units", []string{"id", "name", "uscc", "status", "unit_type", "region_code", "authority_id",
 		"contact_person", "created_at", "updated_at"}, units, func(u int) []any {
-		city := l.cityOf(u)
-		first17 := "91" + city.Code + fmt.Sprintf("GN%07d", u)
+		region := l.regionOf(u)
+		first17 := "91" + region.Code + fmt.Sprintf("GN%07d", u)
 		if l.isBig(u) {
-			first17 = "91" + city.Code + "GB0000001"
+			first17 = "91" + region.Code + "GB0000001"
 		}
 		return []any{l.unitID(u), l.unitName(u), first17 + string(domain.USCCCheckChar(first17)), "approved", "enterprise",
-			city.Code, l.authorities[city.Code].id, "联系人", stamp, stamp}
+			region.Code, l.authorityOf(u).id, "联系人", stamp, stamp}
 	})
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ func (l *genLayout) loadCertificates(ctx context.Context, ld *genLoader, tally [
 			if !y.WithRequirement(l.reqs[yi]).Met() || l.roll(rollIssue, uint64(p), uint64(yi))%100 >= genIssuePercent {
 				continue
 			}
-			key := genCounter{year, l.cityOf(l.unitOf(p)).Code}
+			key := genCounter{year, l.regionOf(l.unitOf(p)).Code}
 			r := l.roll(rollIssuedAt, uint64(p), uint64(yi))
 			at := time.Date(year+1, 1, 10, 9, 0, 0, 0, domain.ChinaTime).AddDate(0, 0, int(r%80)).Add(time.Duration((r>>8)%480) * time.Minute)
 			if at.After(l.now) {
@@ -128,7 +128,7 @@ func (l *genLayout) loadCertificates(ctx context.Context, ld *genLoader, tally [
 		}
 		res.Certificates[status]++
 		return []any{c.id, l.personID(c.person), l.unitID(u), l.thisYear - c.yi, c.number, l.verificationCode(c.id),
-			string(status), l.personName(c.person), number, l.unitName(u), l.authorities[l.cityOf(u).Code].name,
+			string(status), l.personName(c.person), number, l.unitName(u), l.authorityOf(u).name,
 			int(c.hours[0]), int(c.hours[1]), int(c.hours[2]), l.userID(u), l.unitName(u), millis(c.issuedAt),
 			reason, voidedBy, voidedByName, voidedAt, replacedBy, version}
 	})

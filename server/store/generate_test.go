@@ -71,8 +71,26 @@ func TestGenerateTinyProvince(t *testing.T) {
 		if got := schemaOf(t, db); got != schema {
 			t.Errorf("schema after generate differs:\n%s\nwas\n%s", got, schema)
 		}
-		if n := count(t, db, `SELECT COUNT(DISTINCT region_code) FROM units WHERE id IN (`+genUnits+`)`); n != 21 {
+		// No effective record ends after today: a closed class credits
+		// its end date, and only a class that has ended is closed.
+		today := storetest.ClockOf(db).Now().In(domain.ChinaTime).Format(domain.DateLayout)
+		if n := count(t, db, `SELECT COUNT(*) FROM records WHERE status = 'effective' AND end_date > $1`, today); n != 0 {
+			t.Errorf("%d effective records end after today", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM classes WHERE status = 'closed' AND end_date > $1`, today); n != 0 {
+			t.Errorf("%d closed classes end after today", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM records r JOIN classes k ON k.id = r.class_id WHERE r.end_date <> k.end_date`); n != 0 {
+			t.Errorf("%d class records not dated the class's end", n)
+		}
+		// 26 units: one in each city's first county, then five in second
+		// counties (the big unit is in 广州市 itself).
+		if n := count(t, db, `SELECT COUNT(DISTINCT SUBSTR(region_code, 1, 4)) FROM units WHERE id IN (`+genUnits+`)`); n != 21 {
 			t.Errorf("units in %d cities, want 21", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM units u JOIN regions r ON r.code = u.region_code
+			WHERE r.level = 3 AND u.id IN (`+genUnits+`)`); n != 23 {
+			t.Errorf("%d units in counties, want 23 (all but 东莞's, 中山's and the big one)", n)
 		}
 		if n := count(t, db, `SELECT COUNT(*) FROM units WHERE status = 'approved' AND authority_id IS NOT NULL AND id IN (`+genUnits+`)`); n != 26 {
 			t.Errorf("%d approved units under an authority, want 26", n)
@@ -102,7 +120,7 @@ func TestGenerateTinyProvince(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM records WHERE (status = 'effective') <> (effective_at IS NOT NULL)`); n != 0 {
 			t.Errorf("%d records whose effective_at disagrees with their state", n)
 		}
-		today := storetest.ClockOf(db).Now().In(certChina).Format(domain.DateLayout)
+		today = storetest.ClockOf(db).Now().In(certChina).Format(domain.DateLayout)
 		if n := count(t, db, `SELECT COUNT(*) FROM records WHERE unit_id IN (`+genUnits+`)
 			AND (start_date > end_date OR CAST(SUBSTR(start_date, 1, 4) AS INTEGER) <> year
 				OR CAST(SUBSTR(end_date, 1, 4) AS INTEGER) <> year OR (source <> 'class' AND start_date > $1))`, today); n != 0 {

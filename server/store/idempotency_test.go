@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"time"
 
@@ -14,7 +16,7 @@ func TestIdempotency(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		c := clock(t, db)
-		begin := func(scope, key string) (*store.IdemResponse, error) { return db.IdempotencyBegin(ctx, scope, key) }
+		begin := func(scope, key string) (*store.IdemResponse, error) { return db.IdempotencyBegin(ctx, scope, key, "h") }
 
 		if r, err := begin("user:1 POST /units", "k1"); r != nil || err != nil {
 			t.Fatalf("first claim: %v %v", r, err)
@@ -54,17 +56,31 @@ func TestIdempotency(t *testing.T) {
 			t.Fatal("abort removed a finished response")
 		}
 
-		// A claim abandoned by a dead server is taken over after a while.
-		c.Advance(4 * time.Minute)
+		// A claim this process still runs is never taken over, however
+		// long it takes.
+		c.Advance(10 * time.Minute)
 		_, err = begin("user:2 POST /units", "k1")
 		wantCode(t, err, domain.CodeConflict)
-		c.Advance(2 * time.Minute)
-		if r, err := begin("user:2 POST /units", "k1"); r != nil || err != nil {
-			t.Fatalf("stale claim not taken over: %v %v", r, err)
+		if err := db.IdempotencyAbort(ctx, "user:2 POST /units", "k1"); err != nil {
+			t.Fatal(err)
+		}
+
+		// The same key with another request is refused, finished or not.
+		if _, err := db.IdempotencyBegin(ctx, "user:1 POST /units", "k1", "other"); err != domain.ErrKeyReused {
+			t.Fatalf("reused key with another body: %v", err)
+		}
+		if r, err := begin("user:3 POST /units", "k2"); r != nil || err != nil {
+			t.Fatalf("claim: %v %v", r, err)
+		}
+		if _, err := db.IdempotencyBegin(ctx, "user:3 POST /units", "k2", "other"); err != domain.ErrKeyReused {
+			t.Fatalf("reused running key with another body: %v", err)
+		}
+		if err := db.IdempotencyAbort(ctx, "user:3 POST /units", "k2"); err != nil {
+			t.Fatal(err)
 		}
 
 		// Responses are kept for a day.
-		c.Advance(24*time.Hour - 7*time.Minute)
+		c.Advance(24*time.Hour - 11*time.Minute)
 		if r, _ := begin("user:1 POST /units", "k1"); r == nil {
 			t.Fatal("response forgotten within a day")
 		}
@@ -75,5 +91,68 @@ func TestIdempotency(t *testing.T) {
 
 		_, err = begin("user:1", "")
 		wantCode(t, err, domain.CodeBadRequest)
+	})
+}
+
+// TestIdempotencyClaimOfAGoneServer: a claim names the process running it;
+// another process waits while the holder renews it, and takes it over
+// within seconds once the holder is gone (killed: it stops renewing).
+func TestIdempotencyClaimOfAGoneServer(t *testing.T) {
+	storetest.RunPair(t, func(t *testing.T, a, b *store.DB, clock *storetest.Clock) {
+		ctx := t.Context()
+		const scope = "user:1 POST /record-imports"
+		if r, err := a.IdempotencyBegin(ctx, scope, "k", "h"); r != nil || err != nil {
+			t.Fatalf("claim: %v %v", r, err)
+		}
+		// The holder's renewal loop keeps the claim alive on the wall
+		// clock; the shared test clock moves with each renewal seen.
+		sum := sha256.Sum256([]byte(scope + "\x00k"))
+		stamp := func() (ms int64) {
+			t.Helper()
+			if err := b.QueryRow(ctx, `SELECT renewed_at FROM idempotency_keys WHERE id = $1`,
+				hex.EncodeToString(sum[:])).Scan(&ms); err != nil {
+				t.Fatal(err)
+			}
+			return ms
+		}
+		renewed := func() {
+			t.Helper()
+			before := stamp()
+			deadline := time.Now().Add(5 * time.Second)
+			for stamp() == before {
+				if time.Now().After(deadline) {
+					t.Fatal("claim not renewed within 5 s")
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		for range 3 {
+			clock.Advance(3 * time.Second)
+			renewed()
+			if _, err := b.IdempotencyBegin(ctx, scope, "k", "h"); err != domain.ErrRequestInProgress {
+				t.Fatalf("a renewed claim of another process: %v", err)
+			}
+		}
+		if _, err := b.IdempotencyBegin(ctx, scope, "k", "other"); err != domain.ErrKeyReused {
+			t.Fatalf("another body: %v", err)
+		}
+		// a dies: its renewals stop.
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(4 * time.Second)
+		if _, err := b.IdempotencyBegin(ctx, scope, "k", "h"); err != domain.ErrRequestInProgress {
+			t.Fatalf("taken over before the claim went stale: %v", err)
+		}
+		clock.Advance(2 * time.Second)
+		if r, err := b.IdempotencyBegin(ctx, scope, "k", "h"); r != nil || err != nil {
+			t.Fatalf("claim of a gone server not taken over: %v %v", r, err)
+		}
+		if err := b.IdempotencyFinish(ctx, scope, "k", 200, "application/json", []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := b.IdempotencyBegin(ctx, scope, "k", "h"); err != nil || r == nil || r.Status != 200 {
+			t.Fatalf("replay after takeover: %+v %v", r, err)
+		}
 	})
 }

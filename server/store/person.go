@@ -501,6 +501,11 @@ func (s *PersonService) AddPerson(ctx context.Context, in domain.PersonInput) (d
 		if err := s.checkCodes(ctx, tx, in, domain.Person{}); err != nil {
 			return err
 		}
+		adopted, err := s.adoptSelfRegistered(ctx, tx, p, in, info, hash, now)
+		if err != nil || adopted.ID != 0 {
+			out = adopted
+			return err
+		}
 		if err := refuseExisting(ctx, tx, p.User.UnitID, in.IDNumber); err != nil {
 			return err
 		}
@@ -519,7 +524,7 @@ func (s *PersonService) AddPerson(ctx context.Context, in domain.PersonInput) (d
 			}
 		}
 		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO persons (id_number, name, gender, birth_date, ethnicity, education,
+		err = tx.QueryRowContext(ctx, `INSERT INTO persons (id_number, name, gender, birth_date, ethnicity, education,
 			degree, specialty, title, title_level, post, mobile, email, unit_id, status, user_id, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
 			in.IDNumber, in.Name, info.Gender, info.Birth.Format(domain.DateLayout), in.Ethnicity, in.Education,
@@ -542,9 +547,87 @@ func (s *PersonService) AddPerson(ctx context.Context, in domain.PersonInput) (d
 	return out, err
 }
 
-// refuseExisting explains why an ID number already on record cannot be
-// added by unit: a person never moves between units silently, and one who
-// registered alone joins by their own claim.
+// adoptSelfRegistered resolves the unit adding an ID number that a
+// self-registered account, in no unit, holds. Such an account is
+// unverified: anyone can register any ID number under any name, so it
+// never blocks the employer. If the names agree the person registered
+// themselves and simply joins the unit, login kept; if they differ the
+// account is a squatter's, and the unit's record wins: the account is
+// voided (login renamed away and unusable, sessions ended), audited with
+// the name it used, and the ID number is free for the real person's
+// login. A person in a unit, or claiming one, is never moved this way
+// (refuseExisting). It returns the zero Person when there is nothing to
+// adopt.
+func (s *PersonService) adoptSelfRegistered(ctx context.Context, tx *sql.Tx, p domain.Principal, in domain.PersonInput,
+	info domain.IDInfo, hash string, now time.Time) (domain.Person, error) {
+	var id int64
+	var name, status string
+	var userID sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT id, name, status, user_id FROM persons WHERE id_number = $1`,
+		in.IDNumber).Scan(&id, &name, &status, &userID)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && status != string(domain.AffiliationNone) {
+		return domain.Person{}, nil
+	}
+	if err != nil {
+		return domain.Person{}, err
+	}
+	squatted := userID.Valid && name != in.Name
+	var notice, comment string
+	switch {
+	case squatted:
+		if err := voidAccount(ctx, tx, userID.Int64); err != nil {
+			return domain.Person{}, err
+		}
+		userID = sql.NullInt64{}
+		notice = "该身份证号曾被他人以“" + name + "”自行注册，该账号与单位登记不符，已停用（已记录）"
+		comment = "单位新增人员；自行注册账号姓名（" + name + "）与单位登记不符，账号已停用"
+	case userID.Valid:
+		notice = "该人员此前已自行注册，姓名一致，已并入本单位，原登录账号保留"
+		comment = "单位新增人员；本人已自行注册，姓名一致，账号保留"
+	default:
+		comment = "单位新增人员"
+	}
+	if in.CreateAccount && !userID.Valid {
+		uid, err := insertUser(ctx, tx, domain.User{Username: in.IDNumber, Role: domain.RolePerson,
+			DisplayName: in.Name, MustChangePassword: true}, hash, 0, now)
+		if err != nil {
+			return domain.Person{}, asIDNumberError(err)
+		}
+		userID = sql.NullInt64{Int64: uid, Valid: true}
+		comment += "，开通登录账号"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE persons SET name = $1, gender = $2, birth_date = $3, ethnicity = $4,
+		education = $5, degree = $6, specialty = $7, title = $8, title_level = $9, post = $10, mobile = $11,
+		email = $12, unit_id = $13, status = $14, user_id = $15, version = version + 1, updated_at = $16
+		WHERE id = $17`, in.Name, info.Gender, info.Birth.Format(domain.DateLayout), in.Ethnicity, in.Education,
+		in.Degree, in.Specialty, in.Title, in.TitleLevel, in.Post, in.Mobile, in.Email, p.User.UnitID,
+		string(domain.AffiliationConfirmed), userID, millis(now), id); err != nil {
+		return domain.Person{}, err
+	}
+	e := s.db.auditBy(p, domain.EntityPerson, id)
+	e.From, e.To, e.Comment = string(domain.AffiliationNone), string(domain.AffiliationConfirmed), comment
+	if err := insertAudit(ctx, tx, e); err != nil {
+		return domain.Person{}, err
+	}
+	out, err := loadPerson(ctx, tx, id, msgPersonNotFound)
+	out.Notice = notice
+	return out, err
+}
+
+// voidAccount makes a squatter's login unusable: renamed out of the ID
+// number's way, a password no hash matches, its sessions ended.
+func voidAccount(ctx context.Context, tx *sql.Tx, userID int64) error {
+	voided := "voided-" + strconv.FormatInt(userID, 10)
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET username = $1, username_key = $1, password_hash = '!'
+		WHERE id = $2`, voided, userID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	return err
+}
+
+// refuseExisting explains why an ID number already on record in a unit
+// cannot be added by unit: a person never moves between units silently.
 func refuseExisting(ctx context.Context, q queryer, unitID int64, idNumber string) error {
 	var owner int64
 	var status string
@@ -560,10 +643,9 @@ func refuseExisting(ctx context.Context, q queryer, unitID int64, idNumber strin
 		return idNumberConflict("该人员已申请加入本单位，请在“专业技术人员信息确认”中确认")
 	case owner == unitID:
 		return idNumberConflict("本单位已有该人员，请勿重复添加")
-	case owner != 0:
-		return idNumberConflict("该身份证号已属于其他单位，不能添加")
 	}
-	return idNumberConflict("该人员已自行注册，请其在“个人信息”中申请加入本单位")
+	// A person in no unit was adopted before this (adoptSelfRegistered).
+	return idNumberConflict("该身份证号已属于其他单位，不能添加")
 }
 
 // UpdatePerson changes a confirmed member of the caller's unit.

@@ -583,6 +583,9 @@ func (s *RecordService) review(ctx context.Context, tx *sql.Tx, a recordActor, c
 	now := millis(s.db.now())
 	var effectiveAt any
 	if to == domain.RecordEffective {
+		if err := notAfterToday(cur.EndDate, s.db.idToday().Format(domain.DateLayout)); err != nil {
+			return err
+		}
 		effectiveAt = now
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE records SET status = $1, review_comment = $2, reviewed_by = $3,

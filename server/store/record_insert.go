@@ -56,6 +56,11 @@ func insertRecord(ctx context.Context, tx *sql.Tx, at time.Time, r newRecord) (i
 	if err != nil {
 		return 0, fmt.Errorf("store: record end date %q", r.EndDate)
 	}
+	if r.Status == domain.RecordEffective {
+		if err := notAfterToday(r.EndDate, at.In(domain.ChinaTime).Format(domain.DateLayout)); err != nil {
+			return 0, err
+		}
+	}
 	var dup int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM records
 		WHERE person_id = $1 AND title = $2 AND start_date = $3 AND status <> 'rejected'`,
@@ -81,4 +86,15 @@ func insertRecord(ctx context.Context, tx *sql.Tx, at time.Time, r newRecord) (i
 		return 0, errDuplicateRecord
 	}
 	return id, err
+}
+
+// notAfterToday refuses an effective record ending after today (China
+// time, YYYY-MM-DD): hours are credited for training that has happened.
+// Every path that makes a record effective passes here.
+func notAfterToday(endDate, today string) error {
+	if endDate > today {
+		return &domain.Error{Code: domain.CodeConflict,
+			Message: fmt.Sprintf("记录的结束日期%s晚于今天（%s），培训结束后才能记入学时", endDate, today)}
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,8 +15,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	"jxjy/server/domain"
@@ -25,10 +25,13 @@ import (
 // 继续教育记录批量申报. The workbook is parsed by xlsximport; the rules that
 // need the database (who the person is, the dictionaries, the hour cap of
 // the year, duplicates) are checked here, for all rows with a handful of
-// queries rather than one per row.
+// queries rather than one per row. 上传校验 keeps the checked rows in the
+// database (importvalidation.go), and 数据入库 stores those.
 type RecordImportService struct {
 	db     *DB
 	limits xlsximport.Limits
+	// pending bounds the validations kept for 数据入库.
+	pending PendingLimits
 	// parsing admits a few workbooks at a time: each may take up to
 	// limits.MaxUnzipped of memory while it is read.
 	parsing chan struct{}
@@ -36,30 +39,23 @@ type RecordImportService struct {
 	// import holds its rows, their checks and its transaction, ≈ 15 MB
 	// for 10,000 rows, so fifty at once would hold most of a gigabyte.
 	working chan struct{}
-	// parsed keeps the last few files read: 数据入库 sends again the file
-	// 上传校验 has just read, and reading it once more would be a third
-	// of the import's time.
-	mu     sync.Mutex
-	parsed []parsedFile
 }
 
-// parsedFile is a file's sheet as Parse read it on a day (the dates are
-// checked against it), before any database check added problems.
-type parsedFile struct {
-	sum   [sha256.Size]byte
-	today time.Time
-	sheet *xlsximport.Sheet
-}
-
-// keepParsed is how many files are kept, each a few MB for 10,000 rows.
-const keepParsed = maxParsing
+// importKindRecords is the kind of validation this service keeps.
+const importKindRecords = "records"
 
 var _ domain.RecordImportService = (*RecordImportService)(nil)
 
 // NewRecordImportService returns the batch import service.
 func NewRecordImportService(db *DB) *RecordImportService {
-	return &RecordImportService{db: db, limits: xlsximport.DefaultLimits(), parsing: make(chan struct{}, maxParsing),
-		working: make(chan struct{}, maxImporting)}
+	return &RecordImportService{db: db, limits: xlsximport.DefaultLimits(), pending: DefaultPendingLimits(),
+		parsing: make(chan struct{}, maxParsing), working: make(chan struct{}, maxImporting)}
+}
+
+// WithPendingLimits sets the bounds of the validations kept for 数据入库.
+func (s *RecordImportService) WithPendingLimits(lim PendingLimits) *RecordImportService {
+	s.pending = lim
+	return s
 }
 
 // maxParsing is how many workbooks one server reads at once, and
@@ -96,13 +92,14 @@ func (s *RecordImportService) ImportTemplate(ctx context.Context) ([]byte, error
 	return buf.Bytes(), nil
 }
 
-// ValidateImport checks every row and stores nothing.
+// ValidateImport checks every row, stores no record, and keeps the
+// checked rows as the caller's validation for ImportValidated.
 func (s *RecordImportService) ValidateImport(ctx context.Context, up domain.ImportUpload) (domain.ImportReport, error) {
 	p, err := personnelUnit(ctx)
 	if err != nil {
 		return domain.ImportReport{}, err
 	}
-	sheet, done, err := s.parse(ctx, up)
+	sheet, sum, done, err := s.parse(ctx, up)
 	if err != nil {
 		return domain.ImportReport{}, err
 	}
@@ -111,17 +108,125 @@ func (s *RecordImportService) ValidateImport(ctx context.Context, up domain.Impo
 	if err != nil {
 		return domain.ImportReport{}, err
 	}
-	return importReport(up.Name, sheet, checked), nil
+	v := validatedImport{Report: importReport(up.Name, sheet, checked)}
+	for _, c := range checked {
+		switch {
+		case !c.row.Valid():
+			v.Bad = append(v.Bad, *c.row)
+		case !c.existing:
+			v.Rows = append(v.Rows, c.valid())
+		}
+	}
+	payload, err := v.encode()
+	if err != nil {
+		return domain.ImportReport{}, err
+	}
+	v.Report.SHA256 = hex.EncodeToString(sum[:])
+	saved, err := s.db.savePending(ctx, p, pendingMeta{kind: importKindRecords, fileName: importFileName(up.Name),
+		sha256: v.Report.SHA256}, payload, s.pending)
+	if err != nil {
+		return domain.ImportReport{}, err
+	}
+	v.Report.ID, v.Report.ExpiresAt = saved.id, saved.expiresAt
+	return v.Report, nil
 }
 
-// ImportRecords checks the rows again inside the transaction that stores
+// ImportValidated stores the rows the validation counted valid. Inside
+// the transaction only what the database can have changed is checked
+// again: that each row's person is still a confirmed member of the unit,
+// and (by the unique index) that nobody stored one of the records.
+func (s *RecordImportService) ImportValidated(ctx context.Context, id string, progress func(domain.ImportProgress)) (domain.ImportResult, error) {
+	p, err := personnelUnit(ctx)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	select {
+	case s.working <- struct{}{}:
+		defer func() { <-s.working }()
+	case <-ctx.Done():
+		return domain.ImportResult{}, ctx.Err()
+	}
+	var out domain.ImportResult
+	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+		if err := lockImportingUnit(ctx, tx, p.User.UnitID); err != nil {
+			return err
+		}
+		payload, err := s.db.takePending(ctx, tx, p, importKindRecords, id)
+		if err != nil {
+			return err
+		}
+		v, err := decodeValidated(payload)
+		if err != nil {
+			return err
+		}
+		if err := recheckPersons(ctx, tx, p.User.UnitID, v.Rows, progress); err != nil {
+			return err
+		}
+		out = domain.ImportResult{Report: v.Report}
+		out.Report.ID = id
+		out.Inserted, err = s.store(ctx, tx, p, importFileName(v.Report.FileName), v.Rows, progress)
+		return err
+	})
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	return out, nil
+}
+
+// lockImportingUnit makes two imports of one unit take turns on
+// PostgreSQL, so the second sees the first one's records; SQLite has a
+// single writer anyway.
+func lockImportingUnit(ctx context.Context, tx *sql.Tx, unitID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE units SET version = version WHERE id = $1`, unitID)
+	return err
+}
+
+// recheckPersons refuses the import when a row's person has left the
+// unit or is no longer confirmed since the validation.
+func recheckPersons(ctx context.Context, tx *sql.Tx, unitID int64, rows []validRow, progress func(domain.ImportProgress)) error {
+	res, err := tx.QueryContext(ctx, `SELECT id FROM persons WHERE unit_id = $1 AND status = $2`, unitID, string(domain.AffiliationConfirmed))
+	if err != nil {
+		return err
+	}
+	confirmed := map[int64]bool{}
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			res.Close()
+			return err
+		}
+		confirmed[id] = true
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return err
+	}
+	var changed []string
+	for _, r := range rows {
+		if !confirmed[r.PersonID] {
+			changed = append(changed, fmt.Sprintf("第%d行", r.Number))
+		}
+	}
+	total := int64(len(rows))
+	report(progress, domain.StageValidate, total, total)
+	if len(changed) == 0 {
+		return nil
+	}
+	if len(changed) > 10 {
+		changed = append(changed[:10], fmt.Sprintf("等%d行", len(changed)))
+	}
+	return domain.Errorf(domain.CodeConflict, "自上传校验以来，%s的人员已不是本单位已确认的专业技术人员，本次没有保存任何数据，请重新上传校验",
+		strings.Join(changed, "、"))
+}
+
+// ImportRecords checks the rows inside the transaction that stores
 // them, so what is stored is exactly what the check saw.
 func (s *RecordImportService) ImportRecords(ctx context.Context, up domain.ImportUpload) (domain.ImportResult, error) {
 	p, err := personnelUnit(ctx)
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
-	sheet, done, err := s.parse(ctx, up)
+	sheet, _, done, err := s.parse(ctx, up)
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
@@ -129,9 +234,7 @@ func (s *RecordImportService) ImportRecords(ctx context.Context, up domain.Impor
 	name := importFileName(up.Name)
 	var out domain.ImportResult
 	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
-		// Two imports of one unit take turns on PostgreSQL, so the second
-		// sees the first one's records; SQLite has a single writer anyway.
-		if _, err := tx.ExecContext(ctx, `UPDATE units SET version = version WHERE id = $1`, p.User.UnitID); err != nil {
+		if err := lockImportingUnit(ctx, tx, p.User.UnitID); err != nil {
 			return err
 		}
 		checked, err := s.check(ctx, tx, p.User.UnitID, sheet, up.Progress)
@@ -139,10 +242,10 @@ func (s *RecordImportService) ImportRecords(ctx context.Context, up domain.Impor
 			return err
 		}
 		out = domain.ImportResult{Report: importReport(up.Name, sheet, checked)}
-		var rows []checkedRow
+		var rows []validRow
 		for _, c := range checked {
 			if c.row.Valid() && !c.existing {
-				rows = append(rows, c)
+				rows = append(rows, c.valid())
 			}
 		}
 		out.Inserted, err = s.store(ctx, tx, p, name, rows, up.Progress)
@@ -152,6 +255,45 @@ func (s *RecordImportService) ImportRecords(ctx context.Context, up domain.Impor
 		return domain.ImportResult{}, err
 	}
 	return out, nil
+}
+
+// validatedImport is what 上传校验 keeps for 数据入库: the report it
+// answered, the rows it counted valid and the invalid rows as read.
+type validatedImport struct {
+	Report domain.ImportReport
+	Rows   []validRow
+	Bad    []xlsximport.Row
+}
+
+// validRow is a row ready to store.
+type validRow struct {
+	Number                                       int
+	PersonID                                     int64
+	Category, Form                               string
+	Title, Organizer, StartDate, EndDate, Remark string
+	Hours                                        domain.Hours
+}
+
+func (c checkedRow) valid() validRow {
+	r := c.row
+	return validRow{Number: r.Number, PersonID: c.personID, Category: c.category, Form: c.form, Title: r.Title,
+		Organizer: r.Organizer, StartDate: r.StartDate, EndDate: r.EndDate, Remark: r.Remark, Hours: r.Hours}
+}
+
+func (v validatedImport) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, fmt.Errorf("store: encode validation: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func decodeValidated(payload []byte) (validatedImport, error) {
+	var v validatedImport
+	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&v); err != nil {
+		return v, fmt.Errorf("store: decode validation: %w", err)
+	}
+	return v, nil
 }
 
 // importChunk is the rows one INSERT stores: a few statements instead of
@@ -172,9 +314,15 @@ func (s *RecordImportService) importChunk() int {
 // rows were checked inside tx, duplicates of stored records and of each
 // other removed; a record someone stored since then trips the
 // duplicate key and rolls the whole import back.
-func (s *RecordImportService) store(ctx context.Context, tx *sql.Tx, p domain.Principal, name string, rows []checkedRow,
+func (s *RecordImportService) store(ctx context.Context, tx *sql.Tx, p domain.Principal, name string, rows []validRow,
 	progress func(domain.ImportProgress)) (int, error) {
 	now := s.db.now()
+	today := s.db.idToday().Format(domain.DateLayout)
+	for _, r := range rows {
+		if err := notAfterToday(r.EndDate, today); err != nil {
+			return 0, err
+		}
+	}
 	audit := s.db.auditBy(p, domain.EntityRecord, 0)
 	total := int64(len(rows))
 	// Statements by chunk size: the full one, and the last.
@@ -207,11 +355,10 @@ func (s *RecordImportService) store(ctx context.Context, tx *sql.Tx, p domain.Pr
 		}
 		args := []any{p.User.UnitID, string(domain.SourceImport), string(domain.RecordEffective), nullable(p.User.ID), millis(now)}
 		numbers := make(map[recordKey]int, len(chunk))
-		for _, c := range chunk {
-			r := c.row
-			args = append(args, c.personID, c.category, c.form, r.Title, r.Organizer, r.StartDate, r.EndDate,
+		for _, r := range chunk {
+			args = append(args, r.PersonID, r.Category, r.Form, r.Title, r.Organizer, r.StartDate, r.EndDate,
 				domain.RecordYear(r.EndDate), int(r.Hours), r.Remark)
-			numbers[recordKey{c.personID, r.Title, r.StartDate}] = r.Number
+			numbers[recordKey{r.PersonID, r.Title, r.StartDate}] = r.Number
 		}
 		ids, err := insertedIDs(ctx, ins, args, numbers)
 		if classify(err) == uniqueViolation {
@@ -317,7 +464,7 @@ func (s *RecordImportService) ImportErrorReport(ctx context.Context, up domain.I
 	if err != nil {
 		return nil, err
 	}
-	sheet, done, err := s.parse(ctx, up)
+	sheet, _, done, err := s.parse(ctx, up)
 	if err != nil {
 		return nil, err
 	}
@@ -326,15 +473,43 @@ func (s *RecordImportService) ImportErrorReport(ctx context.Context, up domain.I
 	if err != nil {
 		return nil, err
 	}
+	var bad []xlsximport.Row
+	for _, c := range checked {
+		if !c.row.Valid() {
+			bad = append(bad, *c.row)
+		}
+	}
+	return s.errorReport(ctx, bad)
+}
+
+// ValidationErrorReport writes the invalid rows of a validation, as 上传校验
+// read them.
+func (s *RecordImportService) ValidationErrorReport(ctx context.Context, id string) ([]byte, error) {
+	p, err := personnelUnit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := s.db.pendingPayload(ctx, p, importKindRecords, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := decodeValidated(payload)
+	if err != nil {
+		return nil, err
+	}
+	return s.errorReport(ctx, v.Bad)
+}
+
+func (s *RecordImportService) errorReport(ctx context.Context, bad []xlsximport.Row) ([]byte, error) {
+	if len(bad) == 0 {
+		return nil, domain.Errorf(domain.CodeInvalid, "所有行均已通过校验，没有需要修改的行")
+	}
 	d, err := loadImportDicts(ctx, s.db.read)
 	if err != nil {
 		return nil, err
 	}
-	if importReport(up.Name, sheet, checked).Invalid == 0 {
-		return nil, domain.Errorf(domain.CodeInvalid, "所有行均已通过校验，没有需要修改的行")
-	}
 	var buf bytes.Buffer
-	if err := xlsximport.ErrorReport(&buf, d.choices, sheet.Rows); err != nil {
+	if err := xlsximport.ErrorReport(&buf, d.choices, bad); err != nil {
 		return nil, fmt.Errorf("store: error report: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -361,23 +536,25 @@ func importFileName(name string) string {
 
 // parse reads the upload, within the size limit, waits for its turn
 // among the imports at work and parses it; the caller calls done when it
-// has finished with the sheet.
-func (s *RecordImportService) parse(ctx context.Context, up domain.ImportUpload) (sheet *xlsximport.Sheet, done func(), err error) {
+// has finished with the sheet. sum is the file's SHA-256.
+func (s *RecordImportService) parse(ctx context.Context, up domain.ImportUpload) (sheet *xlsximport.Sheet, sum [sha256.Size]byte,
+	done func(), err error) {
 	data, err := s.read(up)
 	if err != nil {
-		return nil, nil, err
+		return nil, sum, nil, err
 	}
+	sum = sha256.Sum256(data)
 	select {
 	case s.working <- struct{}{}:
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return nil, sum, nil, ctx.Err()
 	}
 	done = func() { <-s.working }
 	if sheet, err = s.parseData(ctx, up, data); err != nil {
 		done()
-		return nil, nil, err
+		return nil, sum, nil, err
 	}
-	return sheet, done, nil
+	return sheet, sum, done, nil
 }
 
 // read reads the upload within the size limit.
@@ -401,61 +578,21 @@ func (s *RecordImportService) read(up domain.ImportUpload) ([]byte, error) {
 	return data, nil
 }
 
-// parseData parses an upload's bytes, or recalls the sheet of the same
-// file read today.
+// parseData parses an upload's bytes.
 func (s *RecordImportService) parseData(ctx context.Context, up domain.ImportUpload, data []byte) (*xlsximport.Sheet, error) {
-	today := s.db.idToday()
-	sum := sha256.Sum256(data)
-	if sheet := s.recall(sum, today); sheet != nil {
-		report(up.Progress, domain.StageRead, int64(len(sheet.Rows)), 0)
-		return sheet, nil
-	}
 	select {
 	case s.parsing <- struct{}{}:
 		defer func() { <-s.parsing }()
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	sheet, err := xlsximport.Parse(data, xlsximport.Options{
-		Today:  today,
+	return xlsximport.Parse(data, xlsximport.Options{
+		Today:  s.db.idToday(),
 		Limits: s.limits,
 		Progress: func(n int) {
 			report(up.Progress, domain.StageRead, int64(n), 0)
 		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.parsed = append(s.parsed, parsedFile{sum: sum, today: today, sheet: copySheet(sheet)})
-	if len(s.parsed) > keepParsed {
-		s.parsed = slices.Delete(s.parsed, 0, len(s.parsed)-keepParsed)
-	}
-	return sheet, nil
-}
-
-// recall is a copy of the sheet of a file read today, or nil.
-func (s *RecordImportService) recall(sum [sha256.Size]byte, today time.Time) *xlsximport.Sheet {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, f := range s.parsed {
-		if f.sum == sum && f.today.Equal(today) {
-			return copySheet(f.sheet)
-		}
-	}
-	return nil
-}
-
-// copySheet copies a sheet deep enough for check to add and sort the
-// copy's problems.
-func copySheet(sheet *xlsximport.Sheet) *xlsximport.Sheet {
-	out := *sheet
-	out.Rows = slices.Clone(sheet.Rows)
-	for i := range out.Rows {
-		out.Rows[i].Problems = slices.Clone(out.Rows[i].Problems)
-	}
-	return &out
 }
 
 // importDicts are the category and form dictionaries: their labels for the
@@ -758,5 +895,12 @@ func importReport(fileName string, sheet *xlsximport.Sheet, checked []checkedRow
 			rep.Valid++
 		}
 	}
+	for _, sk := range sheet.Skipped {
+		rep.Warnings++
+		rep.Problems = append(rep.Problems, domain.ImportProblem{Row: sk.Number, Column: xlsximport.FieldRemark.Label(),
+			Message: sk.Message, Warning: true})
+	}
+	// By row, as the sheet reads.
+	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Row < rep.Problems[j].Row })
 	return rep
 }

@@ -122,10 +122,11 @@ func BenchmarkImport10000(b *testing.B) {
 			}
 			plain += time.Since(t0)
 			b.StartTimer()
-			if rep, err := imports.ValidateImport(unit, upload(data)); err != nil || rep.Valid != 10000 {
+			rep, err := imports.ValidateImport(unit, upload(data))
+			if err != nil || rep.Valid != 10000 {
 				b.Fatalf("validate: %d valid, %v", rep.Valid, err)
 			}
-			if res, err := imports.ImportRecords(unit, upload(data)); err != nil || res.Inserted != 10000 {
+			if res, err := imports.ImportValidated(unit, rep.ID, nil); err != nil || res.Inserted != 10000 {
 				b.Fatalf("import: %d inserted, %v", res.Inserted, err)
 			}
 		}

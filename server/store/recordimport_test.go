@@ -277,7 +277,7 @@ func TestImportUsesTheYearsDailyCap(t *testing.T) {
 			append(importRow(m[0], m[1], "每天四学时")[:8], 8, ""),
 			append(importRow(m[0], m[1], "超出四学时")[:8], 8.5, ""),
 			// A year without a requirement row takes the default cap of 8.
-			append(importRow(m[0], m[1], "很久以前")[:6], "2001-03-01", "2001-03-01", 8, ""),
+			append(importRow(m[0], m[1], "很久以前")[:6], "2010-03-01", "2010-03-01", 8, ""),
 		)))
 		if err != nil {
 			t.Fatal(err)
@@ -313,7 +313,7 @@ func TestImportErrorReport(t *testing.T) {
 		}
 		last := len(rows[0]) - 1
 		if rows[0][last] != "错误说明" || rows[1][0] != c.foreign[0] || !strings.Contains(rows[1][last], "不是本单位") ||
-			!strings.Contains(rows[2][last], "学时：学时应以0.5为单位") {
+			!strings.Contains(rows[2][last], "学时：学时应为0.5的倍数") {
 			t.Errorf("report rows %v", rows)
 		}
 		_, err = c.imports.ImportErrorReport(c.unit, upload(importFile(t, importRow(m[0], m[1], "都对"))))
@@ -420,7 +420,7 @@ func TestDemoImportWorkbook(t *testing.T) {
 			t.Errorf("sample: %d rows, %d invalid, %d inserted\n%s", rep.Rows, rep.Invalid, res.Inserted, strings.Join(problems(rep), "\n"))
 		}
 		for _, want := range []string{"科学计数法", "不一致", "尚未确认", "不是本单位", "学时超过上限", "不能晚于今天",
-			"不能早于开始日期", "科目类别无效", "以0.5为单位", "与第131行重复", "不存在"} {
+			"不能早于开始日期", "科目类别无效", "0.5的倍数", "与第131行重复", "不存在"} {
 			if !strings.Contains(strings.Join(problems(rep), "\n"), want) {
 				t.Errorf("sample lacks a %q problem", want)
 			}

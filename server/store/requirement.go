@@ -162,6 +162,16 @@ func (s *RequirementService) UpdateRequirement(ctx context.Context, in domain.Re
 		if err != nil {
 			return err
 		}
+		changed := old.Total != in.Total || old.PublicMin != in.PublicMin || old.ProfessionalMin != in.ProfessionalMin ||
+			old.DailyCap != in.DailyCap
+		var issued int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates WHERE year = $1 AND status = 'valid'`, in.Year).Scan(&issued); err != nil {
+			return err
+		}
+		if changed && issued > 0 && in.ConfirmIssued != issued {
+			return &domain.Error{Code: domain.CodeConflict, Message: domain.RequirementIssuedMessage(in.Year, issued),
+				Fields: map[string]string{"confirm_issued": strconv.Itoa(issued)}}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE requirements SET total_half_hours = $1, public_min_half_hours = $2,
 			professional_min_half_hours = $3, daily_cap_half_hours = $4, version = version + 1, updated_at = $5
 			WHERE year = $6 AND version = $7`,

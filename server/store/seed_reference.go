@@ -15,45 +15,25 @@ import (
 
 const provinceCode = "440000"
 
-// cities are Guangdong's prefecture-level cities (SPEC §9).
-var cities = []domain.Region{
-	{Code: "440100", Name: "广州市"}, {Code: "440200", Name: "韶关市"}, {Code: "440300", Name: "深圳市"},
-	{Code: "440400", Name: "珠海市"}, {Code: "440500", Name: "汕头市"}, {Code: "440600", Name: "佛山市"},
-	{Code: "440700", Name: "江门市"}, {Code: "440800", Name: "湛江市"}, {Code: "440900", Name: "茂名市"},
-	{Code: "441200", Name: "肇庆市"}, {Code: "441300", Name: "惠州市"}, {Code: "441400", Name: "梅州市"},
-	{Code: "441500", Name: "汕尾市"}, {Code: "441600", Name: "河源市"}, {Code: "441700", Name: "阳江市"},
-	{Code: "441800", Name: "清远市"}, {Code: "441900", Name: "东莞市"}, {Code: "442000", Name: "中山市"},
-	{Code: "445100", Name: "潮州市"}, {Code: "445200", Name: "揭阳市"}, {Code: "445300", Name: "云浮市"},
-}
-
-// guangzhouDistricts are the county level the demo needs (SPEC §9).
-var guangzhouDistricts = []domain.Region{
-	{Code: "440103", Name: "荔湾区"}, {Code: "440104", Name: "越秀区"}, {Code: "440105", Name: "海珠区"},
-	{Code: "440106", Name: "天河区"}, {Code: "440111", Name: "白云区"}, {Code: "440112", Name: "黄埔区"},
-	{Code: "440113", Name: "番禺区"}, {Code: "440114", Name: "花都区"}, {Code: "440115", Name: "南沙区"},
-	{Code: "440117", Name: "从化区"}, {Code: "440118", Name: "增城区"},
-}
-
-// seedRegions lists every region parent first, with its level filled in.
+// seedRegions lists every region parent first: the province, its cities
+// and their county-level divisions (regions_gd.go, generated from a named
+// edition of the national codes). A release with a newer edition adds the
+// new codes; existing rows are never renumbered or deleted, since units
+// and certificates keep referring to them.
 func seedRegions() []domain.Region {
 	out := []domain.Region{{Code: provinceCode, Name: "广东省", Level: 1}}
-	for _, c := range cities {
-		out = append(out, domain.Region{Code: c.Code, Name: c.Name, ParentCode: provinceCode, Level: 2})
-	}
-	for _, d := range guangzhouDistricts {
-		out = append(out, domain.Region{Code: d.Code, Name: d.Name, ParentCode: "440100", Level: 3})
-	}
-	return out
+	out = append(out, gdCities...)
+	return append(out, gdCounties...)
 }
 
 // authorityName is the department of region r: the province has a 厅, a
-// city or district a 局, a district's name carrying its city's.
-func authorityName(r domain.Region, names map[string]string) string {
+// city or county a 局, a county's name carrying its city's.
+func authorityName(r domain.Region, cityName string) string {
 	switch r.Level {
 	case 1:
 		return r.Name + "人力资源和社会保障厅"
 	case 3:
-		return names[r.ParentCode] + r.Name + "人力资源和社会保障局"
+		return cityName + r.Name + "人力资源和社会保障局"
 	}
 	return r.Name + "人力资源和社会保障局"
 }
@@ -104,19 +84,20 @@ const (
 func (db *DB) seedReference(ctx context.Context) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
 		regions := seedRegions()
-		names := make(map[string]string, len(regions))
 		for _, r := range regions {
-			names[r.Code] = r.Name
 			if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, parent_code, level)
 				VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING`,
 				r.Code, r.Name, nullable(r.ParentCode), r.Level); err != nil {
 				return err
 			}
 		}
-		for _, r := range regions {
+		// The province and each city have their authority from the start;
+		// a county gets its own when an administrator creates its first
+		// account (ensureAuthority), until then its city's is competent.
+		for _, r := range regions[:1+len(gdCities)] {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO authorities (name, region_code, level)
 				VALUES ($1, $2, $3) ON CONFLICT (region_code) DO NOTHING`,
-				authorityName(r, names), r.Code, r.Level); err != nil {
+				authorityName(r, ""), r.Code, r.Level); err != nil {
 				return err
 			}
 		}

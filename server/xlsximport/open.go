@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf16"
 
@@ -59,10 +60,35 @@ const (
 	msgLegacyXLS = "文件是旧版 Excel 97-2003 工作簿（.xls），请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再上传"
 	msgNotXLSX   = "文件不是 Excel 工作簿（.xlsx）。如为 .xls、.csv 或 WPS 格式，请在表格软件中另存为 .xlsx 后再上传"
 	msgDamaged   = "文件已损坏或不是有效的 .xlsx 工作簿，无法读取。请在 Excel 中打开确认后重新保存再上传"
+	// msgForgedSize names the part whose size contradicts its header.
+	msgForgedSize = "文件已损坏：压缩包中的部件“%s”解压后的实际大小与文件头记录的不符（文件可能在传输中损坏或被篡改），已停止读取。请在 Excel 中打开确认后重新保存再上传"
 )
 
 func unsupported(msg string) error {
 	return &domain.Error{Code: domain.CodeUnsupportedContent, Message: msg}
+}
+
+// forgedPart is the first part of the zip whose data inflates past the
+// size its header declares (or fails to inflate), or "". open has bounded
+// the declared sizes, so this reads at most MaxUnzipped and one byte more
+// a part.
+func forgedPart(data []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return ""
+	}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			return zf.Name
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, int64(zf.UncompressedSize64)+1))
+		rc.Close()
+		if err != nil || uint64(n) != zf.UncompressedSize64 {
+			return zf.Name
+		}
+	}
+	return ""
 }
 
 // open checks the file's size and shape before excelize reads it, so a

@@ -40,6 +40,7 @@ type Row struct {
 	Cells [fieldCount]string
 
 	IDNumber  string // normalised, valid
+	Birth     time.Time
 	Name      string // without spaces
 	Category  string // the label as written; the store maps it to a code
 	Form      string // likewise
@@ -76,12 +77,24 @@ func (r *Row) Has(f Field) bool {
 func (r *Row) Valid() bool { return len(r.Problems) == 0 }
 
 // Sheet is what Parse found: the sheet it read and its data rows, blank
-// rows and the example row left out.
+// rows and the example row left out, and Skipped, the rows left out that
+// look meant to be imported.
 type Sheet struct {
 	Name      string
 	HeaderRow int
 	Rows      []Row
+	Skipped   []SkippedRow
 }
+
+// SkippedRow is a row left out, and why it may matter.
+type SkippedRow struct {
+	Number  int
+	Message string
+}
+
+// msgFilledExample warns of an example row holding someone's data.
+const msgFilledExample = "该行备注以“" + exampleMarker + "”开头，已按示例行忽略，但填写的不是示例数据。如需导入该行，请删除备注中的“" +
+	exampleMarker + "”后重新上传"
 
 // Options tune Parse.
 type Options struct {
@@ -123,6 +136,11 @@ func Parse(data []byte, opt Options) (*Sheet, error) {
 			return sheet, nil
 		}
 		found = true
+	}
+	// excelize reads a part that inflates past its declared size as
+	// cut short; say the file is damaged rather than that it lacks data.
+	if part := forgedPart(data); part != "" {
+		return nil, unsupported(fmt.Sprintf(msgForgedSize, part))
 	}
 	if found {
 		return nil, invalid("表格中没有可导入的数据：请从表头下一行起填写（示例行会被忽略）")
@@ -307,7 +325,15 @@ func (p *parser) row(sheet *Sheet, h *header, number int, cells []string) error 
 			blank = false
 		}
 	}
-	if blank || strings.HasPrefix(domain.NormalizeInput(r.Cells[FieldRemark]), exampleMarker) {
+	if blank {
+		return nil
+	}
+	if strings.HasPrefix(domain.NormalizeInput(r.Cells[FieldRemark]), exampleMarker) {
+		// The example's own ID number marks the untouched example; any
+		// other means data was typed over it and is being left out.
+		if id := removeSpaces(domain.NormalizeInput(r.Cells[FieldIDNumber])); id != "" && id != exampleIDNumber {
+			sheet.Skipped = append(sheet.Skipped, SkippedRow{Number: number, Message: msgFilledExample})
+		}
 		return nil
 	}
 	if len(sheet.Rows) >= p.opt.Limits.MaxRows {
@@ -326,14 +352,14 @@ func (p *parser) row(sheet *Sheet, h *header, number int, cells []string) error 
 func (p *parser) check(r *Row) {
 	today := p.opt.Today
 	var msg string
-	r.IDNumber, msg = parseIDNumber(r.Cells[FieldIDNumber], today)
+	r.IDNumber, r.Birth, msg = parseIDNumber(r.Cells[FieldIDNumber], today)
 	if msg == "" {
 		r.Cells[FieldIDNumber] = r.IDNumber
 	}
 	r.Add(FieldIDNumber, msg)
 
 	r.Name = removeSpaces(domain.NormalizeInput(r.Cells[FieldName]))
-	r.Add(FieldName, domain.CheckText(r.Name, 50, "姓名"))
+	r.Add(FieldName, checkText(r.Name, 50, "姓名"))
 
 	r.Category = removeSpaces(domain.NormalizeInput(r.Cells[FieldCategory]))
 	r.Add(FieldCategory, required(r.Category, "请选择科目类别"))
@@ -341,7 +367,7 @@ func (p *parser) check(r *Row) {
 	r.Add(FieldForm, required(r.Form, "请选择培训形式"))
 
 	r.Title = cleanText(r.Cells[FieldTitle])
-	r.Add(FieldTitle, domain.CheckText(r.Title, domain.RecordTitleMax, "培训内容"))
+	r.Add(FieldTitle, checkText(r.Title, domain.RecordTitleMax, "培训内容"))
 	r.Organizer = cleanText(r.Cells[FieldOrganizer])
 	r.Add(FieldOrganizer, maxLength(r.Organizer, domain.RecordOrganizerMax, "主办单位"))
 	r.Remark = cleanText(r.Cells[FieldRemark])
@@ -362,9 +388,29 @@ func (p *parser) check(r *Row) {
 		r.Add(FieldStart, startMsg)
 		r.Add(FieldEnd, endMsg)
 	}
+	if !r.Has(FieldStart) && !r.Has(FieldIDNumber) {
+		// Nobody trains professionally before sixteen: such a date is a
+		// typo, in the date or the ID number.
+		if sixteen := r.Birth.AddDate(minTrainingAge, 0, 0).Format(domain.DateLayout); r.StartDate < sixteen {
+			r.Add(FieldStart, fmt.Sprintf("开始日期早于该人员年满%d周岁之日（%s，按身份证号的出生日期），请检查开始日期或身份证号",
+				minTrainingAge, sixteen))
+		}
+	}
 
 	r.Hours, msg = parseHours(r.Cells[FieldHours])
 	r.Add(FieldHours, msg)
+}
+
+// minTrainingAge is the youngest age a record can be from.
+const minTrainingAge = 16
+
+// checkText is domain.CheckText, saying the limit when s is too long, as
+// maxLength does.
+func checkText(s string, max int, label string) string {
+	if strings.TrimSpace(s) == "" {
+		return "请填写" + label
+	}
+	return maxLength(s, max, label)
 }
 
 func required(s, msg string) string {
@@ -405,21 +451,21 @@ const (
 
 // parseIDNumber reads an ID number cell. Spaces anywhere and a leading
 // apostrophe (Excel's text marker, kept by some exports) are dropped.
-func parseIDNumber(cell string, today time.Time) (string, string) {
+func parseIDNumber(cell string, today time.Time) (string, time.Time, string) {
 	s := strings.TrimPrefix(removeSpaces(domain.NormalizeInput(cell)), "'")
 	switch {
 	case s == "":
-		return "", "请填写身份证号"
+		return "", time.Time{}, "请填写身份证号"
 	case scientificRe.MatchString(s):
-		return "", msgIDScientific
+		return "", time.Time{}, msgIDScientific
 	case decimalRe.MatchString(s):
-		return "", "身份证号被Excel转换为带小数的数字，请将该列设为文本格式后重新填写"
+		return "", time.Time{}, "身份证号被Excel转换为带小数的数字，请将该列设为文本格式后重新填写"
 	}
 	info, msg := domain.ParseIDNumber(s, today)
 	if msg == "身份证号校验位不正确" && strings.HasSuffix(s, "000") {
 		msg = msgIDRounded
 	}
-	return info.Number, msg
+	return info.Number, info.Birth, msg
 }
 
 var (

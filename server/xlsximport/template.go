@@ -40,9 +40,13 @@ type Number string
 // with a date format.
 type Date time.Time
 
+// exampleIDNumber is the example row's ID number: a row marked as the
+// example that holds another is someone's data (Sheet.Skipped).
+const exampleIDNumber = "11010519491231002X"
+
 // exampleRow is the template's second row, which Parse skips by its 备注.
 func exampleRow(ch Choices) []any {
-	return []any{"11010519491231002X", "张三", first(ch.Categories), first(ch.Forms), "专业技术人员职业道德与诚信建设",
+	return []any{exampleIDNumber, "张三", first(ch.Categories), first(ch.Forms), "专业技术人员职业道德与诚信建设",
 		"广东省继续教育学院", "2025-03-01", "2025-03-02", 12, exampleMarker + "本行为填写示例，导入时自动忽略，可删除"}
 }
 

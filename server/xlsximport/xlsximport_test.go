@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -228,7 +229,7 @@ func TestParseCells(t *testing.T) {
 		{"category missing", FieldCategory, "", "", "请选择科目类别"},
 		{"form missing", FieldForm, "", "", "请选择培训形式"},
 		{"title over two lines", FieldTitle, "人工智能\n技术应用 ", "人工智能 技术应用", ""},
-		{"title too long", FieldTitle, strings.Repeat("长", domain.RecordTitleMax+1), "", "培训内容过长"},
+		{"title too long", FieldTitle, strings.Repeat("长", domain.RecordTitleMax+1), "", "培训内容不能超过200字"},
 		{"organizer too long", FieldOrganizer, strings.Repeat("长", domain.RecordOrganizerMax+1), "", "不能超过100字"},
 		{"start as an Excel date", FieldStart, serial, "2026-03-02", ""},
 		{"start as a serial typed as text", FieldStart, "46083", "2026-03-02", ""},
@@ -242,6 +243,8 @@ func TestParseCells(t *testing.T) {
 		{"start that does not exist", FieldStart, "2026-02-30", "", "开始日期不存在"},
 		{"start day-first", FieldStart, "2/3/2026", "", "开始日期格式无法识别"},
 		{"start after end", FieldStart, "2026-03-04", "", ""},
+		{"start before the person was sixteen", FieldStart, "2006-03-06", "", "开始日期早于该人员年满16周岁之日（2006-03-07"},
+		{"start on the sixteenth birthday", FieldStart, "2006-03-07", "2006-03-07", ""},
 		{"end in the future", FieldEnd, "2026-05-21", "", "结束日期不能晚于今天"},
 		{"end missing", FieldEnd, "", "", "请填写结束日期"},
 		{"hours full-width", FieldHours, "１２", "24", ""},
@@ -523,6 +526,52 @@ func TestParseRefusesFiles(t *testing.T) {
 			_, err := Parse(c.data, opt)
 			wantError(t, err, c.code, c.contains)
 		})
+	}
+}
+
+// A part that inflates past the size its header declares is a damaged
+// file, not one without a header.
+func TestParseNamesAPartWithAForgedSize(t *testing.T) {
+	good := filled(t, goodRow())
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		raw, err := zf.OpenRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := zf.FileHeader
+		if strings.HasPrefix(h.Name, "xl/worksheets/") {
+			h.UncompressedSize64 = 100
+		}
+		w, err := zw.CreateRaw(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(w, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse(buf.Bytes(), options())
+	wantError(t, err, domain.CodeUnsupportedContent, "文件已损坏：压缩包中的部件“xl/worksheets/")
+}
+
+// A row marked as the example but holding someone's data is left out,
+// with a warning; the untouched example is left out silently.
+func TestParseWarnsOfAFilledExampleRow(t *testing.T) {
+	s := mustParse(t, filled(t, goodRow(), with(goodRow(), FieldRemark, exampleMarker+"本行为填写示例")))
+	if len(s.Rows) != 1 || len(s.Skipped) != 1 || s.Skipped[0].Number != 4 || !strings.Contains(s.Skipped[0].Message, "已按示例行忽略") {
+		t.Fatalf("rows %d, skipped %+v", len(s.Rows), s.Skipped)
+	}
+	if s := mustParse(t, filled(t, goodRow())); len(s.Skipped) != 0 {
+		t.Fatalf("the template's own example row warned: %+v", s.Skipped)
 	}
 }
 

@@ -26,9 +26,10 @@ type CreateAuthority struct {
 	c       *common.Common
 	id      common.ScreenID
 	form    *form.Form
-	regions *form.Picker
+	regions *common.RegionPicker
 	ref     domain.Reference
 	outcome pane.Outcome
+	ask     pane.Confirm // the question before setting up a county's authority
 
 	width, height int
 }
@@ -43,8 +44,9 @@ func NewCreateAuthority(c *common.Common) common.Component {
 	m := &CreateAuthority{
 		c:       c,
 		id:      c.NewID(),
-		regions: form.NewPicker(c.Styles, km, 5, "地区加载中"+c.Styles.Ellipsis),
+		regions: common.NewRegionPicker(c, 5),
 	}
+	m.regions.SetNote(authorityNote)
 	m.form = form.New(c.Styles, km, 24,
 		form.Field{Key: fieldUsername, Label: "用户名", Control: form.NewText(km, false, 32), Check: func(_ *form.Form, v string) string {
 			return domain.CheckUsername(strings.TrimSpace(v))
@@ -78,6 +80,9 @@ func (m *CreateAuthority) loadReference() tea.Cmd {
 func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if cmd, ok := m.ask.Update(m.c, msg); ok {
+			return cmd
+		}
 		if key.Matches(msg, m.c.Keys.Reload) {
 			return m.loadReference()
 		}
@@ -93,6 +98,10 @@ func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 			m.referenceDone(v.ref, msg.Err)
 		case accountCreated:
 			m.createDone(v.user, msg.Err)
+			if msg.Err == nil {
+				// A county's first account has just set up its authority.
+				return m.loadReference()
+			}
 		}
 	}
 	return nil
@@ -108,36 +117,52 @@ func (m *CreateAuthority) referenceDone(ref domain.Reference, err error) {
 	if !m.outcome.Busy {
 		m.outcome.Failure = ""
 	}
-	opts := make([]form.Option, 0, len(ref.Regions))
-	for _, r := range ref.Regions {
-		opts = append(opts, form.Option{Value: r.Code, Label: r.Name + " " + r.Code})
-	}
-	m.regions.SetOptions(opts)
+	m.regions.SetReference(ref, 1)
 }
 
-// authorityName is the name of the authority of region code, if the
-// reference data has one.
-func (m *CreateAuthority) authorityName(code string) string {
-	for _, a := range m.ref.Authorities {
+// authorityOf is the authority of region code, if it has one yet.
+func authorityOf(ref domain.Reference, code string) (domain.Authority, bool) {
+	for _, a := range ref.Authorities {
 		if a.RegionCode == code {
-			return a.Name
+			return a, true
 		}
 	}
-	return ""
+	return domain.Authority{}, false
 }
 
+// authorityNote tells whether the account joins the region's authority or
+// the first account creates it (a county's, typically).
+func authorityNote(ref domain.Reference, code string) string {
+	if code == "" {
+		return ""
+	}
+	if a, ok := authorityOf(ref, code); ok {
+		return "账号属于：" + a.Name
+	}
+	return "该地区尚无主管部门，创建账号时一并设立，本地区单位改由其主管"
+}
+
+// submit checks the form; a region without an authority asks first, since
+// the account sets one up and hands it the region's units for good.
 func (m *CreateAuthority) submit() tea.Cmd {
 	if m.outcome.Busy || !m.outcome.Validate(m.form) {
 		return nil
 	}
+	code := m.form.Value(fieldRegion)
+	if _, ok := authorityOf(m.ref, code); !ok {
+		m.ask.Ask("将设立"+common.RegionLabel(m.ref, code)+"人力资源和社会保障局，本地区单位改由其主管。\n确定创建吗？", m.create)
+		return nil
+	}
+	return m.create()
+}
+
+func (m *CreateAuthority) create() tea.Cmd {
 	m.outcome.Start()
 	acc := domain.NewAccount{
-		Username:           strings.TrimSpace(m.form.Value(fieldUsername)),
-		Password:           m.form.Value(fieldPassword),
-		Role:               domain.RoleAuthority,
-		DisplayName:        m.authorityName(m.form.Value(fieldRegion)),
-		RegionCode:         m.form.Value(fieldRegion),
-		MustChangePassword: true,
+		Username:   strings.TrimSpace(m.form.Value(fieldUsername)),
+		Password:   m.form.Value(fieldPassword),
+		Role:       domain.RoleAuthority,
+		RegionCode: m.form.Value(fieldRegion),
 	}
 	admin := m.c.Services.Admin
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
@@ -151,12 +176,8 @@ func (m *CreateAuthority) createDone(u domain.User, err error) {
 		m.outcome.FailForm(m.form, err)
 		return
 	}
-	org := u.DisplayName
-	if org == "" {
-		org = m.authorityName(u.RegionCode)
-	}
 	m.outcome = pane.Outcome{Success: "已创建主管部门账号：" + u.Username +
-		"\n所属：" + org + "（" + u.RegionCode + "）" +
+		"\n所属：" + u.DisplayName + "（" + u.RegionCode + "）" +
 		"\n该账号首次登录时须修改密码。"}
 	m.form.Clear(fieldUsername)
 	m.form.Clear(fieldPassword)
@@ -173,11 +194,17 @@ func (m *CreateAuthority) SetSize(w, h int) {
 // Typing is always true once the module has the keyboard.
 func (m *CreateAuthority) Typing() bool { return true }
 
+// Nested is true while the question asks, so esc answers no.
+func (m *CreateAuthority) Nested() bool { return m.ask.Asking() }
+
 // Dirty reports a form typed and not sent.
 func (m *CreateAuthority) Dirty() bool { return m.form.Dirty() }
 
 // View is the form and the outcome line.
 func (m *CreateAuthority) View() string {
+	if m.ask.Asking() {
+		return m.form.View() + "\n\n" + m.ask.View(m.c, m.width)
+	}
 	return m.form.View() + "\n\n" + m.outcome.View(m.c, m.width)
 }
 

@@ -2,8 +2,6 @@ package application
 
 import (
 	"context"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -28,7 +26,8 @@ type Apply struct {
 	id   common.ScreenID
 	form *form.Form
 
-	unitTypes, regions, authorities *form.Picker
+	unitTypes *form.Picker
+	regions   *common.RegionPicker // notes the competent authority
 
 	ref      domain.Reference
 	app      domain.UnitApplication
@@ -36,7 +35,6 @@ type Apply struct {
 	hasApp   bool
 	filled   bool              // the form holds the application
 	saved    map[string]string // the form's values as last loaded or saved
-	region   string            // region whose authorities are offered
 	strict   bool              // checks demand every required field (送审)
 	section  section
 	offset   int // scroll of the read-only view
@@ -66,7 +64,7 @@ var applicationFields = []struct {
 	limit int
 }{
 	{domain.FieldUnitName, 100}, {domain.FieldUSCC, 18}, {domain.FieldUnitType, 0}, {domain.FieldRegion, 0},
-	{domain.FieldAuthority, 0}, {domain.FieldLegalRep, 50}, {domain.FieldContactPerson, 50},
+	{domain.FieldLegalRep, 50}, {domain.FieldContactPerson, 50},
 	{domain.FieldOfficePhone, 20}, {domain.FieldMobile, 11}, {domain.FieldEmail, 100},
 	{domain.FieldPostalCode, 6}, {domain.FieldAddress, 200}, {domain.FieldSummary, 1000},
 }
@@ -76,12 +74,12 @@ func NewApply(c *common.Common) common.Component {
 	st, km := c.Styles, c.Keys
 	m := &Apply{
 		c: c, id: c.NewID(),
-		unitTypes:   form.NewPicker(st, km, 4, "加载中"+st.Ellipsis),
-		regions:     form.NewPicker(st, km, 4, "加载中"+st.Ellipsis),
-		authorities: form.NewPicker(st, km, 4, "请先选择所属地区"),
-		files:       attachment.New(c, domain.EntityUnit),
-		history:     history.New(c, domain.EntityUnit, stateLabel),
+		unitTypes: form.NewPicker(st, km, 4, "加载中"+st.Ellipsis),
+		regions:   common.NewRegionPicker(c, 4),
+		files:     attachment.New(c, domain.EntityUnit),
+		history:   history.New(c, domain.EntityUnit, stateLabel),
 	}
+	m.regions.SetNote(common.CompetentAuthorityNote)
 	var fields []form.Field
 	for _, f := range applicationFields {
 		key := f.key
@@ -91,8 +89,6 @@ func NewApply(c *common.Common) common.Component {
 			ctl = m.unitTypes
 		case domain.FieldRegion:
 			ctl = m.regions
-		case domain.FieldAuthority:
-			ctl = m.authorities
 		default:
 			ctl = form.NewText(km, false, f.limit)
 		}
@@ -205,43 +201,13 @@ var noChoice = form.Option{Value: "", Label: "（请选择）"}
 // setOptions fills the pickers from the reference data.
 func (m *Apply) setOptions() {
 	m.offerUnitTypes()
-	regions := []form.Option{noChoice}
-	for _, r := range m.ref.Regions {
-		if r.Level >= 2 {
-			regions = append(regions, form.Option{Value: r.Code, Label: regionLabel(m.ref, r.Code) + " " + r.Code})
-		}
-	}
-	m.regions.SetOptions(regions)
-	m.offerAuthorities()
+	m.regions.SetReference(m.ref, 2, noChoice)
 }
 
 // offerUnitTypes lists the enabled unit types and the application's own,
 // even if since disabled: it still shows, and saves unchanged.
 func (m *Apply) offerUnitTypes() {
 	m.unitTypes.SetOptions(append([]form.Option{noChoice}, common.DictOptions(m.ref, domain.DictUnitType, m.app.UnitType)...))
-}
-
-// offerAuthorities lists the authorities governing the chosen region,
-// the nearest first: the district's, the city's, the province's.
-func (m *Apply) offerAuthorities() {
-	region := m.regions.Value()
-	m.region = region
-	if region == "" {
-		m.authorities.SetOptions(nil)
-		return
-	}
-	var in []domain.Authority
-	for _, a := range m.ref.Authorities {
-		if domain.InScope(a.RegionCode, region) {
-			in = append(in, a)
-		}
-	}
-	sort.SliceStable(in, func(i, j int) bool { return in[i].Level > in[j].Level })
-	opts := make([]form.Option, len(in))
-	for i, a := range in {
-		opts[i] = form.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name}
-	}
-	m.authorities.SetOptions(opts)
 }
 
 // fill puts the application into the form once both it and the
@@ -251,10 +217,6 @@ func (m *Apply) fill() {
 		return
 	}
 	a := m.app
-	authority := ""
-	if a.AuthorityID != 0 {
-		authority = strconv.FormatInt(a.AuthorityID, 10)
-	}
 	values := map[string]string{
 		domain.FieldUnitName: a.Name, domain.FieldUSCC: a.USCC, domain.FieldUnitType: a.UnitType,
 		domain.FieldRegion: a.RegionCode, domain.FieldLegalRep: a.LegalRep, domain.FieldContactPerson: a.ContactPerson,
@@ -265,8 +227,6 @@ func (m *Apply) fill() {
 	for k, v := range values {
 		m.form.SetValue(k, v)
 	}
-	m.offerAuthorities()
-	m.form.SetValue(domain.FieldAuthority, authority)
 	m.form.SetServerErrors(nil)
 	m.saved = m.values()
 	m.filled = true
@@ -330,11 +290,7 @@ func (m *Apply) key(k tea.KeyMsg) tea.Cmd {
 	if key.Matches(k, km.Save) {
 		return m.save(false)
 	}
-	action := m.form.Update(k)
-	if m.regions.Value() != m.region {
-		m.offerAuthorities()
-	}
-	if action == form.Submitted {
+	if m.form.Update(k) == form.Submitted {
 		return m.save(false)
 	}
 	return nil
@@ -342,11 +298,10 @@ func (m *Apply) key(k tea.KeyMsg) tea.Cmd {
 
 // formValue is the application as the form holds it.
 func (m *Apply) formValue() domain.ApplicationForm {
-	authority, _ := strconv.ParseInt(m.form.Value(domain.FieldAuthority), 10, 64)
 	v := m.form.Value
 	return domain.ApplicationForm{
 		Name: v(domain.FieldUnitName), USCC: v(domain.FieldUSCC), UnitType: v(domain.FieldUnitType),
-		RegionCode: v(domain.FieldRegion), AuthorityID: authority, LegalRep: v(domain.FieldLegalRep),
+		RegionCode: v(domain.FieldRegion), LegalRep: v(domain.FieldLegalRep),
 		ContactPerson: v(domain.FieldContactPerson), OfficePhone: v(domain.FieldOfficePhone),
 		Mobile: v(domain.FieldMobile), Email: v(domain.FieldEmail), PostalCode: v(domain.FieldPostalCode),
 		Address: v(domain.FieldAddress), Summary: v(domain.FieldSummary), Version: m.app.Version,

@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -22,8 +21,6 @@ import (
 var (
 	keyFilter  = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "按名称查找"))
 	keyStatus  = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "切换状态"))
-	keyNext    = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "下一页"))
-	keyPrev    = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "上一页"))
 	keyApprove = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "同意"))
 	keyReturn  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "退回"))
 )
@@ -36,9 +33,6 @@ var reviewFilters = []struct {
 	{domain.ApplicationSubmitted, "待审核"}, {domain.ApplicationReturned, "已退回"},
 	{domain.ApplicationApproved, "已通过"}, {"", "全部"},
 }
-
-// reviewPageSize is how many applications one page of the queue holds.
-const reviewPageSize = domain.DefaultPageSize
 
 type reviewStep int
 
@@ -59,9 +53,7 @@ type Review struct {
 	filter int
 	name   *form.Form
 	reason *form.Form
-	table  *table.Table
-	page   domain.Page[domain.UnitApplication]
-	offset int
+	queue  *pane.Feed[domain.UnitApplication]
 
 	ref     domain.Reference
 	app     domain.UnitApplication // the one opened
@@ -76,10 +68,7 @@ type Review struct {
 }
 
 type (
-	queueLoaded struct {
-		page domain.Page[domain.UnitApplication]
-		ref  domain.Reference
-	}
+	regionsLoaded       struct{ ref domain.Reference }
 	applicationOpened   struct{ app domain.UnitApplication }
 	applicationReviewed struct {
 		app    domain.UnitApplication
@@ -95,31 +84,36 @@ func NewReview(c *common.Common) common.Component {
 		name: form.New(st, km, 30, form.Field{Key: "name", Label: "单位名称", Control: form.NewText(km, false, 50)}),
 		reason: form.New(st, km, 60, form.Field{Key: "comment", Label: "退回原因", Control: form.NewText(km, false, 500),
 			Check: form.Required("退回原因")}),
-		table: table.New(st, km, "没有符合条件的申请",
-			table.Column{Title: "单位名称", Width: 12, Flex: true}, table.Column{Title: "地区", Width: 8},
-			table.Column{Title: "时间", Width: 11}, table.Column{Title: "状态", Width: 6}),
 		files:   attachment.New(c, domain.EntityUnit),
 		history: history.New(c, domain.EntityUnit, stateLabel),
 	}
+	t := table.New(st, km, "没有符合条件的申请",
+		table.Column{Title: "单位名称", Width: 12, Flex: true}, table.Column{Title: "地区", Width: 8},
+		table.Column{Title: "时间", Width: 11}, table.Column{Title: "状态", Width: 6})
+	svc := c.Services.Applications
+	m.queue = pane.NewFeed(m.id, t, func(a domain.UnitApplication) table.Row {
+		return table.Row{ID: a.ID, Cells: []string{a.Name, a.RegionName,
+			a.UpdatedAt.In(domain.ChinaTime).Format("01-02 15:04"), a.Status.Label()}}
+	}, func(page domain.PageRequest) func(context.Context) (domain.Page[domain.UnitApplication], error) {
+		q := domain.ApplicationQuery{Status: reviewFilters[m.filter].status, Name: strings.TrimSpace(m.name.Value("name")), PageRequest: page}
+		return func(ctx context.Context) (domain.Page[domain.UnitApplication], error) {
+			return svc.ListApplications(ctx, q)
+		}
+	})
 	return m
 }
 
 // Init loads the first page of applications waiting for review.
-func (m *Review) Init() tea.Cmd { return m.loadQueue() }
-
-func (m *Review) loadQueue() tea.Cmd {
-	q := domain.ApplicationQuery{Status: reviewFilters[m.filter].status, Name: strings.TrimSpace(m.name.Value("name")),
-		PageRequest: domain.PageRequest{Limit: reviewPageSize, Offset: m.offset}}
-	svc, refs, need := m.c.Services.Applications, m.c.Services.Ref, m.ref.Regions == nil
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		page, err := svc.ListApplications(ctx, q)
-		if err != nil || !need {
-			return queueLoaded{page: page}, err
-		}
+func (m *Review) Init() tea.Cmd {
+	refs := m.c.Services.Ref
+	return tea.Batch(m.queue.First(), common.Call(m.id, func(ctx context.Context) (any, error) {
 		ref, err := refs.Reference(ctx)
-		return queueLoaded{page: page, ref: ref}, err
-	})
+		return regionsLoaded{ref: ref}, err
+	}))
 }
+
+// loadQueue fetches the rows on screen again.
+func (m *Review) loadQueue() tea.Cmd { return m.queue.Reload() }
 
 func (m *Review) open(id int64) tea.Cmd {
 	svc := m.c.Services.Applications
@@ -142,22 +136,17 @@ func (m *Review) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Review) result(r common.Result) tea.Cmd {
-	switch v := r.Value.(type) {
-	case queueLoaded:
-		if r.Err != nil {
-			m.outcome.Failed(r.Err)
-			return nil
+	if cmd, ok := m.queue.Result(r); ok {
+		if err := m.queue.Failure(); err != nil {
+			m.outcome.Failed(err)
 		}
-		if v.ref.Regions != nil {
+		return cmd
+	}
+	switch v := r.Value.(type) {
+	case regionsLoaded:
+		if r.Err == nil {
 			m.ref = v.ref
 		}
-		m.page = v.page
-		rows := make([]table.Row, len(v.page.Items))
-		for i, a := range v.page.Items {
-			rows[i] = table.Row{ID: a.ID, Cells: []string{a.Name, a.RegionName,
-				a.UpdatedAt.In(domain.ChinaTime).Format("01-02 15:04"), a.Status.Label()}}
-		}
-		m.table.SetRows(rows)
 	case applicationOpened:
 		if r.Err != nil {
 			m.outcome.Failed(r.Err)
@@ -198,8 +187,8 @@ func (m *Review) key(k tea.KeyMsg) tea.Cmd {
 		case key.Matches(k, km.Back):
 			m.step = queueStep
 		case key.Matches(k, km.Submit):
-			m.step, m.offset = queueStep, 0
-			return m.loadQueue()
+			m.step = queueStep
+			return m.queue.First()
 		default:
 			m.name.Update(k)
 		}
@@ -223,24 +212,19 @@ func (m *Review) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keyFilter):
 		m.step = filterStep
 	case key.Matches(k, keyStatus):
-		m.filter, m.offset = (m.filter+1)%len(reviewFilters), 0
-		return m.loadQueue()
-	case key.Matches(k, keyNext) && m.offset+reviewPageSize < m.page.Total:
-		m.offset += reviewPageSize
-		return m.loadQueue()
-	case key.Matches(k, keyPrev) && m.offset > 0:
-		m.offset = max(m.offset-reviewPageSize, 0)
-		return m.loadQueue()
+		m.filter = (m.filter + 1) % len(reviewFilters)
+		return m.queue.First()
 	case key.Matches(k, km.Reload):
 		m.outcome = pane.Outcome{}
 		return m.loadQueue()
 	case key.Matches(k, km.Submit):
-		if r, ok := m.table.Selected(); ok {
+		if r, ok := m.queue.Table().Selected(); ok {
 			m.outcome = pane.Outcome{}
 			return m.open(r.ID)
 		}
 	default:
-		m.table.Update(k)
+		cmd, _ := m.queue.Key(k)
+		return cmd
 	}
 	return nil
 }
@@ -297,7 +281,7 @@ func (m *Review) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.name.SetWidth(w)
 	m.reason.SetWidth(w)
-	m.table.SetSize(w, max(h-4, 2))
+	m.queue.Table().SetSize(w, max(h-4, 2))
 	m.files.SetSize(w, m.detailHeight())
 	m.history.SetSize(w, m.detailHeight())
 }
@@ -327,9 +311,8 @@ func (m *Review) queueView() string {
 			top += "  名称含：" + filter
 		}
 	}
-	pages := max((m.page.Total+reviewPageSize-1)/reviewPageSize, 1)
-	foot := st.Muted.Render(fmt.Sprintf("共 %d 条，第 %d/%d 页", m.page.Total, m.offset/reviewPageSize+1, pages))
-	lines := []string{textwidth.Truncate(top, m.width, st.Ellipsis), m.table.View(), foot, m.outcome.View(m.c, m.width)}
+	foot := st.Muted.Render(m.queue.Position())
+	lines := []string{textwidth.Truncate(top, m.width, st.Ellipsis), m.queue.Table().View(), foot, m.outcome.View(m.c, m.width)}
 	return textwidth.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
@@ -415,7 +398,7 @@ func (m *Review) ShortHelp() []key.Binding {
 	}
 	open := km.Submit
 	open.SetHelp("enter", "查看")
-	return []key.Binding{open, keyStatus, keyFilter, keyNext, keyPrev}
+	return append([]key.Binding{open, keyStatus, keyFilter}, m.queue.Help()...)
 }
 
 // FullHelp adds the rest.

@@ -93,7 +93,7 @@ func detailLines(c *common.Common, details []detail, w int) []string {
 // applicationDetails is every field of an application, for reading.
 func applicationDetails(a domain.UnitApplication, ref domain.Reference) []detail {
 	region := a.RegionName
-	if full := regionLabel(ref, a.RegionCode); full != "" {
+	if full := common.RegionLabel(ref, a.RegionCode); full != "" {
 		region = full
 	}
 	return []detail{
@@ -102,22 +102,6 @@ func applicationDetails(a domain.UnitApplication, ref domain.Reference) []detail
 		{"联系人", a.ContactPerson}, {"办公电话", a.OfficePhone}, {"移动电话", a.Mobile},
 		{"电子邮箱", a.Email}, {"邮政编码", a.PostalCode}, {"单位通讯地址", a.Address}, {"职能简介", a.Summary},
 	}
-}
-
-// regionLabel names a region with its city ("广州市天河区").
-func regionLabel(ref domain.Reference, code string) string {
-	names := map[string]domain.Region{}
-	for _, r := range ref.Regions {
-		names[r.Code] = r
-	}
-	r, ok := names[code]
-	if !ok {
-		return ""
-	}
-	if parent, ok := names[r.ParentCode]; ok && r.Level == 3 {
-		return parent.Name + r.Name
-	}
-	return r.Name
 }
 
 // scrolled is lines from offset, h of them, offset kept in range.

@@ -35,7 +35,6 @@ type keyMap struct {
 	Print, Regenerate, Recount, RecountAll key.Binding
 	History, Filter, State                 key.Binding
 	PrevYear, NextYear                     key.Binding
-	PrevPage, NextPage                     key.Binding
 	Add, Edit, Save                        key.Binding
 }
 
@@ -51,8 +50,6 @@ func newKeyMap(km *keys.KeyMap) *keyMap {
 		State:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "筛选")),
 		PrevYear:   key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "上一年")),
 		NextYear:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "下一年")),
-		PrevPage:   key.NewBinding(key.WithKeys("pgup", "["), key.WithHelp("[", "上一页")),
-		NextPage:   key.NewBinding(key.WithKeys("pgdown", "]"), key.WithHelp("]", "下一页")),
 		Add:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "新增年度")),
 		Edit:       key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "修改")),
 		Save:       key.NewBinding(key.WithKeys("p", "enter"), key.WithHelp("p", "保存证书")),

@@ -18,9 +18,6 @@ import (
 	"jxjy/tui/textwidth"
 )
 
-// pageSize is how many persons one page of the list brings.
-const pageSize = 50
-
 type printMode int
 
 const (
@@ -42,12 +39,9 @@ type Print struct {
 	year    int
 	state   domain.CertificateState
 	query   string
-	offset  int
-	list    domain.CertificateList
-	rows    map[int64]domain.CertificateRow
-	table   *table.Table
-	seq     int // the latest list request; older answers are dropped
-	loading bool
+	feed    *pane.Feed[certRow]
+	req     domain.Requirement // of reqYear, as the list last brought it
+	reqYear int
 
 	mode    printMode
 	input   *form.Form // the find or the reason field
@@ -70,9 +64,11 @@ type recountRun struct {
 	done, total, met, short, mismatched int
 }
 
-type certsLoaded struct {
-	seq  int
-	list domain.CertificateList
+// certRow is a person's row with the requirement of the list it came in.
+type certRow struct {
+	domain.CertificateRow
+	year int
+	req  domain.Requirement
 }
 
 type printed struct {
@@ -98,12 +94,13 @@ const fieldInput = "input"
 // NewPrint builds the module at last year, the year certificates are
 // usually printed for; Init loads it.
 func NewPrint(c *common.Common) common.Component {
-	m := &Print{c: c, km: newKeyMap(c.Keys), id: c.NewID(), year: thisYear() - 1, rows: map[int64]domain.CertificateRow{}}
-	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis,
+	m := &Print{c: c, km: newKeyMap(c.Keys), id: c.NewID(), year: thisYear() - 1}
+	t := table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis,
 		table.Column{Title: "姓名", Width: 8, Flex: true}, table.Column{Title: "公需", Width: 5},
 		table.Column{Title: "专业", Width: 5}, table.Column{Title: "选修", Width: 5},
 		table.Column{Title: "合计", Width: 5}, table.Column{Title: "证书", Width: 6})
-	m.table.SetCheckable(true)
+	t.SetCheckable(true)
+	m.feed = pane.NewFeed(m.id, t, m.row, m.pageLoader)
 	m.history = table.New(c.Styles, c.Keys, "该年度没有证书",
 		table.Column{Title: "证书编号", Width: 18}, table.Column{Title: "状态", Width: 6},
 		table.Column{Title: "发证日期", Width: 10, Flex: true})
@@ -112,22 +109,36 @@ func NewPrint(c *common.Common) common.Component {
 }
 
 // Init loads the first page.
-func (m *Print) Init() tea.Cmd { return m.load() }
+func (m *Print) Init() tea.Cmd { return m.feed.First() }
 
-func (m *Print) load() tea.Cmd {
-	m.seq++
-	m.loading = true
-	seq, svc := m.seq, m.c.Services.Certificates
-	q := domain.CertificateQuery{Year: m.year, State: m.state, PageRequest: domain.PageRequest{Limit: pageSize, Offset: m.offset}}
+// load fetches the rows on screen again.
+func (m *Print) load() tea.Cmd { return m.feed.Reload() }
+
+func (m *Print) pageLoader(page domain.PageRequest) func(context.Context) (domain.Page[certRow], error) {
+	svc := m.c.Services.Certificates
+	q := domain.CertificateQuery{Year: m.year, State: m.state, PageRequest: page}
 	if looksLikeIDNumber(m.query) {
 		q.IDNumber = m.query
 	} else {
 		q.Name = m.query
 	}
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
+	return func(ctx context.Context) (domain.Page[certRow], error) {
 		l, err := svc.ListCertificates(ctx, q)
-		return certsLoaded{seq: seq, list: l}, err
-	})
+		p := domain.Page[certRow]{Total: l.Rows.Total, Offset: l.Rows.Offset, Next: l.Rows.Next}
+		for _, r := range l.Rows.Items {
+			p.Items = append(p.Items, certRow{CertificateRow: r, year: l.Year, req: l.Requirement})
+		}
+		return p, err
+	}
+}
+
+func (m *Print) row(r certRow) table.Row {
+	name := r.Name
+	if r.Dishonest {
+		name = m.c.Styles.Flag + name // a 失信 entry in force
+	}
+	return table.Row{ID: r.PersonID, Cells: []string{name, r.Hours.Public.String(),
+		r.Hours.Professional.String(), r.Hours.Elective.String(), r.Hours.Total.String(), rowState(r.CertificateRow)}}
 }
 
 // looksLikeIDNumber tells an ID number (or its start) from a name.
@@ -153,9 +164,11 @@ func (m *Print) Update(msg tea.Msg) tea.Cmd {
 		if msg.To != m.id {
 			return nil
 		}
+		if cmd, ok := m.feed.Result(msg); ok {
+			m.loaded()
+			return cmd
+		}
 		switch v := msg.Value.(type) {
-		case certsLoaded:
-			m.loaded(v, msg.Err)
 		case printed:
 			return m.printed(v, msg.Err)
 		case recounted:
@@ -176,8 +189,8 @@ func (m *Print) handleKey(k tea.KeyMsg) tea.Cmd {
 		if key.Matches(k, m.km.Back) {
 			m.mode = listing
 		} else if m.input.Update(k) == form.Submitted {
-			m.mode, m.query, m.offset = listing, strings.TrimSpace(m.input.Value(fieldInput)), 0
-			return m.load()
+			m.mode, m.query = listing, strings.TrimSpace(m.input.Value(fieldInput))
+			return m.feed.First()
 		}
 		return nil
 	case reasoning:
@@ -217,8 +230,8 @@ func (m *Print) handleKey(k tea.KeyMsg) tea.Cmd {
 			m.outcome.Done("已停止重新统计")
 			return m.load()
 		}
-		m.table.Update(k)
-		return nil
+		cmd, _ := m.feed.Key(k)
+		return cmd
 	}
 	return m.listingKey(k)
 }
@@ -233,15 +246,9 @@ func (m *Print) listingKey(k tea.KeyMsg) tea.Cmd {
 		return m.setYear(m.year - 1)
 	case key.Matches(k, km.NextYear) && m.year < thisYear():
 		return m.setYear(m.year + 1)
-	case key.Matches(k, km.PrevPage) && m.offset > 0:
-		m.offset = max(m.offset-pageSize, 0)
-		return m.load()
-	case key.Matches(k, km.NextPage) && m.offset+pageSize < m.list.Rows.Total:
-		m.offset += pageSize
-		return m.load()
 	case key.Matches(k, km.State):
-		m.state, m.offset = nextState(m.state), 0
-		return m.load()
+		m.state = nextState(m.state)
+		return m.feed.First()
 	case key.Matches(k, km.Filter):
 		m.mode, m.input = finding, m.inputForm("姓名/身份证号", false)
 		m.input.SetValue(fieldInput, m.query)
@@ -264,16 +271,17 @@ func (m *Print) listingKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.History) && selected:
 		return m.loadHistory(row)
 	default:
-		m.table.Update(k)
+		cmd, _ := m.feed.Key(k)
+		return cmd
 	}
 	return nil
 }
 
 func (m *Print) setYear(y int) tea.Cmd {
-	m.year, m.offset = y, 0
-	m.table.ClearChecks()
+	m.year = y
+	m.feed.Table().ClearChecks()
 	m.outcome.Clear()
-	return m.load()
+	return m.feed.First()
 }
 
 func nextState(s domain.CertificateState) domain.CertificateState {
@@ -297,38 +305,21 @@ func (m *Print) inputForm(label string, required bool) *form.Form {
 }
 
 func (m *Print) selected() (domain.CertificateRow, bool) {
-	r, ok := m.table.Selected()
-	if !ok {
-		return domain.CertificateRow{}, false
-	}
-	row, ok := m.rows[r.ID]
-	return row, ok
+	r, ok := m.feed.Selected()
+	return r.CertificateRow, ok
 }
 
-func (m *Print) loaded(v certsLoaded, err error) {
-	if v.seq != m.seq {
-		return
-	}
-	m.loading = false
-	if err != nil {
-		m.table.SetEmpty("加载失败，按 ctrl+r 重试")
+// loaded notes a page's arrival or failure on the table and message line.
+func (m *Print) loaded() {
+	if err := m.feed.Failure(); err != nil {
+		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
 		m.outcome.Failed(err)
 		return
 	}
-	m.list = v.list
-	m.rows = map[int64]domain.CertificateRow{}
-	rows := make([]table.Row, 0, len(v.list.Rows.Items))
-	for _, r := range v.list.Rows.Items {
-		m.rows[r.PersonID] = r
-		name := r.Name
-		if r.Dishonest {
-			name = m.c.Styles.Flag + name // a 失信 entry in force
-		}
-		rows = append(rows, table.Row{ID: r.PersonID, Cells: []string{name, r.Hours.Public.String(),
-			r.Hours.Professional.String(), r.Hours.Elective.String(), r.Hours.Total.String(), rowState(r)}})
+	if items := m.feed.Items(); len(items) > 0 {
+		m.req, m.reqYear = items[0].req, items[0].year
 	}
-	m.table.SetEmpty("没有符合条件的人员")
-	m.table.SetRows(rows)
+	m.feed.Table().SetEmpty("没有符合条件的人员")
 }
 
 // rowState is the certificate column.
@@ -347,8 +338,8 @@ func rowState(r domain.CertificateRow) string {
 // draws the PDF.
 func (m *Print) print() tea.Cmd {
 	var rows []domain.CertificateRow
-	for _, id := range m.table.Checked() {
-		rows = append(rows, m.rows[id])
+	for _, r := range m.feed.Checked() {
+		rows = append(rows, r.CertificateRow)
 	}
 	if len(rows) == 0 {
 		r, ok := m.selected()
@@ -406,7 +397,7 @@ func (m *Print) regenerate(reason string) tea.Cmd {
 // printed offers to save the PDF; the list reloads either way, as
 // numbers may have been issued.
 func (m *Print) printed(v printed, err error) tea.Cmd {
-	m.table.ClearChecks()
+	m.feed.Table().ClearChecks()
 	if err != nil {
 		m.outcome.Failed(err)
 		return m.load()
@@ -568,7 +559,7 @@ func (m *Print) Typing() bool {
 // SetSize fits the module into w×h cells.
 func (m *Print) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.table.SetSize(w, max(h-5, 2))
+	m.feed.Table().SetSize(w, max(h-5, 2))
 	m.history.SetSize(w, max(h-5, 2))
 	if m.input != nil {
 		m.input.SetWidth(w)
@@ -584,7 +575,7 @@ func (m *Print) View() string {
 	st, w := m.c.Styles, m.width
 	head := strconv.Itoa(m.year) + "年度"
 	// The requirement comes with the list, for the year it was loaded for.
-	if r := m.list.Requirement; m.list.Year == m.year {
+	if r := m.req; m.reqYear == m.year {
 		head += fmt.Sprintf("  要求：总%s 公需≥%s 专业≥%s", r.Total, r.PublicMin, r.ProfessionalMin)
 	}
 	if m.state != domain.StateAll {
@@ -607,8 +598,8 @@ func (m *Print) View() string {
 		m.history.SetSize(w, rows)
 		lines = append(lines, m.history.View())
 	} else {
-		m.table.SetSize(w, rows)
-		lines = append(lines, m.table.View())
+		m.feed.Table().SetSize(w, rows)
+		lines = append(lines, m.feed.Table().View())
 	}
 	return textwidth.Block(strings.Join(append(lines, bottom), "\n"), w, m.height)
 }
@@ -646,11 +637,10 @@ func (m *Print) bottom() string {
 		msg = st.Notice.Render(fmt.Sprintf("正在重新统计学时：已统计 %d/%d 人（esc 停止）", m.recount.done, m.recount.total))
 	case m.outcome.Busy || m.outcome.Failure != "" || m.outcome.Success != "":
 		msg = m.outcome.View(m.c, w)
-	case m.loading:
+	case m.feed.Loading():
 		msg = st.Notice.Render(m.c.Busy())
 	default:
-		t := m.list.Rows.Total
-		msg = st.Muted.Render(fmt.Sprintf("共 %d 人  第 %d/%d 页", t, m.offset/pageSize+1, max((t+pageSize-1)/pageSize, 1)))
+		msg = st.Muted.Render(m.feed.Position())
 	}
 	// At most four lines of message, so the list keeps its room.
 	msgLines := strings.Split(msg, "\n")
@@ -704,5 +694,5 @@ func (m *Print) ShortHelp() []key.Binding {
 func (m *Print) FullHelp() [][]key.Binding {
 	return [][]key.Binding{m.ShortHelp(),
 		{m.km.PrevYear, m.km.NextYear, m.km.Filter, m.km.State, table.Tick, table.TickAll},
-		{m.km.PrevPage, m.km.NextPage, m.km.Reload}}
+		{pane.KeyPrevPage, pane.KeyNextPage, m.km.Reload}}
 }

@@ -2,6 +2,7 @@ package cert
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,10 @@ type Requirements struct {
 	trailOf int                 // the year shown in trail; 0 when hidden
 	outcome pane.Outcome
 	loading bool
+	// issued, when not 0, is the number of the year's certificates the
+	// server asks to confirm before the change; issuedWhy says so.
+	issued    int
+	issuedWhy string
 
 	width, height int
 }
@@ -101,6 +106,15 @@ func (m *Requirements) handleKey(k tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return m.trail.Update(k, true)
+	}
+	if m.form != nil && m.issued != 0 {
+		switch {
+		case key.Matches(k, m.c.Keys.Yes):
+			return m.save()
+		case key.Matches(k, m.c.Keys.No), key.Matches(k, m.km.Back):
+			m.issued = 0
+		}
+		return nil
 	}
 	if m.form != nil {
 		switch {
@@ -215,7 +229,8 @@ func (m *Requirements) save() tea.Cmd {
 		ProfessionalMin: hours(fieldProfessional), DailyCap: hours(fieldDailyCap)}
 	svc, editing := m.c.Services.Requirements, m.editing
 	if editing != nil {
-		in.Year, in.Version = editing.Year, editing.Version
+		in.Year, in.Version, in.ConfirmIssued = editing.Year, editing.Version, m.issued
+		m.issued = 0
 	} else {
 		in.Year, _ = strconv.Atoi(domain.NormalizeInput(m.form.Value(fieldYear)))
 	}
@@ -235,6 +250,15 @@ func (m *Requirements) save() tea.Cmd {
 // saved closes the form, or keeps what was typed beside the server's
 // objections.
 func (m *Requirements) saved(v requirementSaved, err error) tea.Cmd {
+	var de *domain.Error
+	if errors.As(err, &de) && m.form != nil {
+		if n, _ := strconv.Atoi(de.Fields["confirm_issued"]); n > 0 {
+			// The year's certificates were issued: ask, naming them.
+			m.outcome.Clear()
+			m.issued, m.issuedWhy = n, de.Message
+			return nil
+		}
+	}
 	if err != nil {
 		if m.form != nil {
 			m.outcome.FailForm(m.form, err)
@@ -291,6 +315,9 @@ func (m *Requirements) View() string {
 		}
 		body := st.Heading.Render(title) + "\n\n" + m.form.View() + "\n\n" +
 			st.Muted.Render(textwidth.Truncate("学时以0.5为单位；选修科目只计入总学时", w, st.Ellipsis))
+		if m.issued != 0 {
+			msg = st.Confirm.Render(lipgloss.NewStyle().Width(w).Render(m.issuedWhy + "。确定修改吗？(y/n)"))
+		}
 		return textwidth.Block(body+"\n"+msg, w, m.height)
 	}
 	note := st.Muted.Render(textwidth.Truncate("省级人社主管部门和系统管理员可修改；其他角色只读", w, st.Ellipsis))
@@ -301,6 +328,9 @@ func (m *Requirements) View() string {
 
 // ShortHelp lists the module's keys.
 func (m *Requirements) ShortHelp() []key.Binding {
+	if m.form != nil && m.issued != 0 {
+		return []key.Binding{m.c.Keys.Yes, m.c.Keys.No}
+	}
 	if m.form != nil {
 		submit := m.km.Submit
 		submit.SetHelp("enter", "下一项/保存")

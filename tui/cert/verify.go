@@ -123,6 +123,9 @@ func (m *Verify) View() string {
 			"发证机关：" + v.Issuer,
 			"发证日期：" + v.IssuedAt.In(domain.ChinaTime).Format(domain.DateLayout),
 		}
+		if v.ReplacedBy != "" {
+			lines = append(lines, "现行证书："+v.ReplacedBy)
+		}
 		body += "\n\n" + lipgloss.NewStyle().Width(inner).Render(strings.Join(lines, "\n"))
 	}
 	return common.Frame(st, m.width, m.height, "证书查验", body)

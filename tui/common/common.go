@@ -52,6 +52,8 @@ type Services struct {
 	// Credit and Queries are 信用管理 and 查询统计.
 	Credit  domain.CreditService
 	Queries domain.QueryService
+	// Work is today's work the menu counts beside its modules.
+	Work domain.WorkService
 }
 
 // Common is shared by every component of one UI instance.

@@ -88,11 +88,11 @@ func (s *RecordSheet) Add(r domain.QueryRecord) error {
 	if err != nil {
 		return err
 	}
-	return s.stream.SetRow(cell, []any{
-		s.rows, r.PersonName, excelize.Cell{StyleID: s.text, Value: r.IDNumber}, r.CategoryLabel, r.FormLabel,
+	return s.stream.SetRow(cell, visibleCells([]any{
+		s.rows, r.PersonName, excelize.Cell{StyleID: s.text, Value: domain.VisibleText(r.IDNumber, false)}, r.CategoryLabel, r.FormLabel,
 		r.Title, r.Organizer, r.StartDate, r.EndDate, r.Year, hoursValue(r.Hours), r.Source.Label(),
 		r.EffectiveAt.In(domain.ChinaTime).Format("2006-01-02 15:04"), r.Remark,
-	})
+	}))
 }
 
 // Rows is how many records were added.
@@ -168,6 +168,18 @@ func WriteStats(w io.Writer, st domain.Stats) error {
 	return f.Write(w)
 }
 
+// visibleCells shows, never carries, any control character of the
+// server's text in a sheet (domain.VisibleText): a workbook is opened by
+// other programs, which must not be steered by what a tenant typed.
+func visibleCells(cells []any) []any {
+	for i, c := range cells {
+		if s, ok := c.(string); ok {
+			cells[i] = domain.VisibleText(s, false)
+		}
+	}
+	return cells
+}
+
 // table writes a header in bold and rows under it.
 func table(f *excelize.File, sheet string, bold int, head []string, rows [][]any, widths []float64) error {
 	for i := range head {
@@ -198,6 +210,7 @@ func table(f *excelize.File, sheet string, bold int, head []string, rows [][]any
 		if err != nil {
 			return err
 		}
+		r = visibleCells(r)
 		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
 			return err
 		}

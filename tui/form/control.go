@@ -94,8 +94,11 @@ func (t *Text) HandleKey(k tea.KeyMsg) bool {
 	return true
 }
 
-func (t *Text) Value() string     { return t.in.Value() }
-func (t *Text) SetValue(v string) { t.in.SetValue(v); t.in.CursorEnd() }
+func (t *Text) Value() string { return t.in.Value() }
+
+// SetValue shows v with any control or bidi character made visible
+// (textwidth.Safe): values come from the server.
+func (t *Text) SetValue(v string) { t.in.SetValue(textwidth.Safe(v)); t.in.CursorEnd() }
 
 func (t *Text) SetWidth(w int) {
 	t.width = w

@@ -94,11 +94,21 @@ func (o Outcome) View(c *common.Common, w int) string {
 	case o.Busy:
 		return st.Notice.Render(c.Busy())
 	case o.Failure != "":
-		return st.Error.Render(wrap.Render(o.Failure))
+		return st.Error.Render(wrap.Render(safeLines(o.Failure)))
 	case o.Success != "":
-		return st.Success.Render(wrap.Render(o.Success))
+		return st.Success.Render(wrap.Render(safeLines(o.Success)))
 	}
 	return ""
+}
+
+// safeLines is textwidth.Safe line by line: a message the screen breaks
+// into lines (已创建…\n所属…) keeps its breaks.
+func safeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = textwidth.Safe(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ViewRows wraps the message to w cells, at most rows lines, the last cut

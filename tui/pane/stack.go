@@ -1,6 +1,7 @@
-// Package pane holds the building blocks of the plan and class modules: a
-// stack of screens (a list, then a record, then a sub-window), a filtered
-// and paged list, and the message line under a screen.
+// Package pane holds the building blocks of module screens: a stack of
+// screens (a list, then a record, then a sub-window), the feed of rows
+// every list walks across server pages, a filtered list on it, and the
+// message line under a screen.
 package pane
 
 import (

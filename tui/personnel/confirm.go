@@ -20,10 +20,7 @@ type Confirm struct {
 	c       *common.Common
 	km      *keyMap
 	id      common.ScreenID
-	table   *table.Table
-	pager   pane.Pager
-	items   map[int64]domain.Person
-	seq     int // the latest page request; older answers are dropped
+	feed    *pane.Feed[domain.Person]
 	outcome pane.Outcome
 	ask     pane.Confirm // 否 and the batch are asked first
 
@@ -39,9 +36,15 @@ type claimsDecided struct{ summary domain.AffiliationSummary }
 
 // NewConfirm builds the module; Init loads the first page.
 func NewConfirm(c *common.Common) common.Component {
-	m := &Confirm{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager(), items: map[int64]domain.Person{}}
-	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, personColumns(false)...)
-	m.table.SetCheckable(true)
+	m := &Confirm{c: c, km: newKeyMap(c.Keys), id: c.NewID()}
+	t := table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, personColumns(false)...)
+	t.SetCheckable(true)
+	persons := c.Services.Persons
+	m.feed = pane.NewFeed(m.id, t, func(p domain.Person) table.Row { return personRow(p, false, c.Styles.Flag) },
+		func(page domain.PageRequest) func(context.Context) (domain.Page[domain.Person], error) {
+			f := domain.PersonFilter{Status: domain.AffiliationPending, PageRequest: page}
+			return func(ctx context.Context) (domain.Page[domain.Person], error) { return persons.ListPersons(ctx, f) }
+		})
 	m.SetSize(50, 17)
 	return m
 }
@@ -81,17 +84,9 @@ func personRow(p domain.Person, withStatus bool, flag string) table.Row {
 }
 
 // Init loads the first page of claims.
-func (m *Confirm) Init() tea.Cmd { return m.load() }
+func (m *Confirm) Init() tea.Cmd { return m.feed.First() }
 
-func (m *Confirm) load() tea.Cmd {
-	m.seq++
-	seq, persons := m.seq, m.c.Services.Persons
-	f := domain.PersonFilter{Status: domain.AffiliationPending, PageRequest: m.pager.Request()}
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		p, err := persons.ListPersons(ctx, f)
-		return personsLoaded{seq: seq, page: p}, err
-	})
-}
+func (m *Confirm) load() tea.Cmd { return m.feed.Reload() }
 
 // Update handles keys and the answers to this module's calls.
 func (m *Confirm) Update(msg tea.Msg) tea.Cmd {
@@ -102,9 +97,11 @@ func (m *Confirm) Update(msg tea.Msg) tea.Cmd {
 		if msg.To != m.id {
 			return nil
 		}
+		if cmd, ok := m.feed.Result(msg); ok {
+			m.loaded()
+			return cmd
+		}
 		switch v := msg.Value.(type) {
-		case personsLoaded:
-			return m.loaded(v, msg.Err)
 		case claimDecided:
 			return m.decided(v, msg.Err)
 		case claimsDecided:
@@ -122,59 +119,38 @@ func (m *Confirm) handleKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Reload):
 		return m.load()
-	case key.Matches(k, km.PrevPage):
-		if m.pager.Prev() {
-			return m.load()
-		}
-	case key.Matches(k, km.NextPage):
-		if m.pager.Next() {
-			return m.load()
-		}
 	case m.outcome.Busy:
 	case key.Matches(k, km.Accept):
 		return m.decide(domain.DecisionAccept)
 	case key.Matches(k, km.Refuse):
-		if row, ok := m.table.Selected(); ok {
-			p := m.items[row.ID]
+		if p, ok := m.feed.Selected(); ok {
 			m.ask.Ask("否："+p.Name+"（"+p.IDNumber+"）不属于本单位？其申请将退回", func() tea.Cmd { return m.decide(domain.DecisionRefuse) })
 		}
 	case key.Matches(k, km.Batch):
 		return m.batch()
 	default:
-		m.table.Update(k)
+		cmd, _ := m.feed.Key(k)
+		return cmd
 	}
 	return nil
 }
 
-func (m *Confirm) loaded(v personsLoaded, err error) tea.Cmd {
-	if v.seq != m.seq {
-		return nil
-	}
-	if err != nil {
-		m.table.SetEmpty("加载失败，按 ctrl+r 重试")
+// loaded notes a page's arrival or failure on the table and message line.
+func (m *Confirm) loaded() {
+	switch err := m.feed.Failure(); {
+	case err != nil:
+		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
 		m.outcome.Failed(err)
-		return nil
+	case !m.feed.Loading():
+		m.feed.Table().SetEmpty("没有待确认的人员")
 	}
-	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
-		return m.load()
-	}
-	m.items = map[int64]domain.Person{}
-	rows := make([]table.Row, 0, len(v.page.Items))
-	for _, p := range v.page.Items {
-		m.items[p.ID] = p
-		rows = append(rows, personRow(p, false, m.c.Styles.Flag))
-	}
-	m.table.SetEmpty("没有待确认的人员")
-	m.table.SetRows(rows)
-	return nil
 }
 
 func (m *Confirm) decide(d domain.Decision) tea.Cmd {
-	row, ok := m.table.Selected()
+	p, ok := m.feed.Selected()
 	if !ok {
 		return nil
 	}
-	p := m.items[row.ID]
 	m.outcome.Start()
 	persons := m.c.Services.Persons
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
@@ -198,7 +174,7 @@ func (m *Confirm) decided(v claimDecided, err error) tea.Cmd {
 
 // batch is 人员确认: 是 for every ticked row, in one request.
 func (m *Confirm) batch() tea.Cmd {
-	ids := m.table.Checked()
+	ids := m.feed.Table().Checked()
 	if len(ids) == 0 {
 		m.outcome = pane.Outcome{Failure: "请先用空格键勾选人员（ctrl+a 全选）"}
 		return nil
@@ -220,13 +196,13 @@ func (m *Confirm) batchDone(s domain.AffiliationSummary, err error) tea.Cmd {
 		m.outcome.Failed(err)
 		return nil
 	}
-	m.table.ClearChecks()
-	m.outcome.Done(summaryText(s, m.items))
+	m.feed.Table().ClearChecks()
+	m.outcome.Done(summaryText(s, m.feed.Item))
 	return m.load()
 }
 
 // summaryText says what a batch changed and, by name, what it left and why.
-func summaryText(s domain.AffiliationSummary, known map[int64]domain.Person) string {
+func summaryText(s domain.AffiliationSummary, known func(int64) (domain.Person, bool)) string {
 	verb := "已确认"
 	if s.Decision == domain.DecisionRefuse {
 		verb = "已否"
@@ -237,7 +213,8 @@ func summaryText(s domain.AffiliationSummary, known map[int64]domain.Person) str
 	}
 	parts := make([]string, 0, len(s.Skipped))
 	for _, sk := range s.Skipped {
-		name := known[sk.ID].Name
+		p, _ := known(sk.ID)
+		name := p.Name
 		if name == "" {
 			name = "编号" + strconv.FormatInt(sk.ID, 10)
 		}
@@ -250,14 +227,14 @@ func summaryText(s domain.AffiliationSummary, known map[int64]domain.Person) str
 // two lines of messages.
 func (m *Confirm) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.table.SetSize(w, max(h-3, 2))
+	m.feed.Table().SetSize(w, max(h-3, 2))
 }
 
 // Typing is false: every key is a command here.
 func (m *Confirm) Typing() bool { return false }
 
 // Dirty reports persons ticked and not yet confirmed.
-func (m *Confirm) Dirty() bool { return len(m.table.Checked()) > 0 }
+func (m *Confirm) Dirty() bool { return len(m.feed.Table().Checked()) > 0 }
 
 // Nested keeps esc for the question.
 func (m *Confirm) Nested() bool { return m.ask.Asking() }
@@ -266,14 +243,14 @@ func (m *Confirm) Nested() bool { return m.ask.Asking() }
 func (m *Confirm) View() string {
 	st := m.c.Styles
 	ticked := ""
-	if n := len(m.table.Checked()); n > 0 {
+	if n := len(m.feed.Table().Checked()); n > 0 {
 		ticked = "  已勾选 " + strconv.Itoa(n) + " 人"
 	}
 	foot := m.outcome.ViewRows(m.c, m.width, 2)
 	if m.ask.Asking() {
 		foot = pane.Paragraph(m.c, m.ask.Question()+"(y/n)", st.Confirm, m.width, 2)
 	}
-	return m.table.View() + "\n" + st.Muted.Render(m.pager.View()+ticked) + "\n" + foot
+	return m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()+ticked) + "\n" + foot
 }
 
 // ShortHelp lists the module's main keys.
@@ -288,6 +265,6 @@ func (m *Confirm) ShortHelp() []key.Binding {
 func (m *Confirm) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.km.Accept, m.km.Refuse, table.Tick, table.TickAll, m.km.Batch},
-		{m.km.Up, m.km.Down, m.km.PrevPage, m.km.NextPage, m.km.Reload},
+		{m.km.Up, m.km.Down, pane.KeyPrevPage, pane.KeyNextPage, m.km.Reload},
 	}
 }

@@ -139,11 +139,15 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		d, env := start(t, db, nil)
 		d.Login(store.DemoUnit, demoPassword)
 		d.OpenModule("专业技术人员信息维护")
-		d.MustSee("第 1/2 页  共 30 条")
+		// pgdn turns by the rows on screen: rows 13–20 of the first
+		// server page show before the second page's.
+		d.MustSee("第 1–12 条，共 30 条")
 		d.Press(tea.KeyPgDown)
-		d.MustSee("第 2/2 页  共 30 条", "陈志明")
-		d.Press(tea.KeyPgUp)
-		d.MustSee("第 1/2 页", "潘玉兰")
+		d.MustSee("第 13–24 条，共 30 条", "罗晓燕", "高志远")
+		d.Press(tea.KeyPgDown)
+		d.MustSee("第 19–30 条，共 30 条", "陈志明")
+		d.Press(tea.KeyPgUp, tea.KeyPgUp)
+		d.MustSee("第 1–12 条", "潘玉兰")
 
 		const first17 = "44011119870623402"
 		d.Type("n")
@@ -237,7 +241,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		clearField(d)
 		d.Type("Start2026a")
 		d.Press(tea.KeyEnter)
-		d.MustSee("已新增：龙海生（男，1979-03-04），已开通登录账号", "首次登录须修改密码")
+		d.MustSee("已新增：龙海生（男，1979-03-04），已开通登录账号", "须修改密码") // the message wraps to the next line
 		d.Press(tea.KeyEsc, tea.KeyCtrlX)
 		d.Login(loginID, "Start2026a")
 		d.MustSee("修改密码")
@@ -371,5 +375,26 @@ func TestDeletingAUsedTeacherIsRefused(t *testing.T) {
 		d.Type("x")
 		d.Type("y")
 		d.MustSee("已被培训班使用，请改为禁用", "共 8 条")
+	})
+}
+
+// A unit adding an ID number a stranger self-registered under another
+// name is not blocked: the screen says the squatter's account was voided.
+func TestUnitAddsASquattedIDNumber(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		d, env := start(t, db, nil)
+		const first17 = "44011119900101402"
+		if err := env.Client().RegisterPerson(t.Context(), domain.PersonRegistration{IDNumber: idOf(first17),
+			Name: "冒名者", Mobile: "13900001111", Password: "Start2026a"}); err != nil {
+			t.Fatal(err)
+		}
+		d.Login(store.DemoUnit, demoPassword)
+		d.OpenModule("专业技术人员信息维护")
+		d.Type("n")
+		d.Type(idOf(first17))
+		d.Press(tea.KeyEnter) // passes over the read-only 性别/出生日期
+		d.Type("何真")
+		d.Press(tea.KeyCtrlS)
+		d.MustSee("已新增：何真", "冒名者", "已停用")
 	})
 }

@@ -22,7 +22,6 @@ const (
 type keyMap struct {
 	*keys.KeyMap
 	Add, Edit, Detail, Filter key.Binding
-	PrevPage, NextPage        key.Binding
 	Accept, Refuse, Batch     key.Binding // 是, 否, 人员确认
 	Toggle, Delete            key.Binding // 启用/禁用, 删除
 	Claim, Withdraw           key.Binding // the person's own claim
@@ -35,8 +34,6 @@ func newKeyMap(km *keys.KeyMap) *keyMap {
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "修改")),
 		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "详情")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "筛选")),
-		PrevPage: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "上一页")),
-		NextPage: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "下一页")),
 		Accept:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "是")),
 		Refuse:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "否")),
 		Batch:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "人员确认")),

@@ -32,24 +32,15 @@ type Maintain struct {
 	km      *keyMap
 	id      common.ScreenID
 	mode    mode
-	table   *table.Table
-	pager   pane.Pager
+	feed    *pane.Feed[domain.Person]
 	filter  domain.PersonFilter
 	filters *form.Form
-	items   map[int64]domain.Person
 	ref     domain.Reference
 	edit    *personForm
 	detail  domain.Person
-	seq     int
-	focusID int64 // the row to select once the next page arrives
 	outcome pane.Outcome
 
 	width, height int
-}
-
-type personsLoaded struct {
-	seq  int
-	page domain.Page[domain.Person]
 }
 
 type personSaved struct {
@@ -60,26 +51,22 @@ type personSaved struct {
 // NewMaintain builds the module; Init loads the dictionaries and the first
 // page.
 func NewMaintain(c *common.Common) common.Component {
-	m := &Maintain{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager(), items: map[int64]domain.Person{}}
-	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, personColumns(true)...)
+	m := &Maintain{c: c, km: newKeyMap(c.Keys), id: c.NewID()}
+	persons := c.Services.Persons
+	m.feed = pane.NewFeed(m.id, table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, personColumns(true)...),
+		func(p domain.Person) table.Row { return personRow(p, true, c.Styles.Flag) },
+		func(page domain.PageRequest) func(context.Context) (domain.Page[domain.Person], error) {
+			f := m.filter
+			f.PageRequest = page
+			return func(ctx context.Context) (domain.Page[domain.Person], error) { return persons.ListPersons(ctx, f) }
+		})
 	m.SetSize(50, 17)
 	return m
 }
 
 // Init loads the dictionaries (for the pickers and labels) and the list.
 func (m *Maintain) Init() tea.Cmd {
-	return tea.Batch(m.load(), m.c.LoadReference(m.id))
-}
-
-func (m *Maintain) load() tea.Cmd {
-	m.seq++
-	seq, persons := m.seq, m.c.Services.Persons
-	f := m.filter
-	f.PageRequest = m.pager.Request()
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		p, err := persons.ListPersons(ctx, f)
-		return personsLoaded{seq: seq, page: p}, err
-	})
+	return tea.Batch(m.feed.First(), m.c.LoadReference(m.id))
 }
 
 // Update handles keys and the answers to this module's calls.
@@ -99,9 +86,11 @@ func (m *Maintain) Update(msg tea.Msg) tea.Cmd {
 		if msg.To != m.id {
 			return nil
 		}
+		if cmd, ok := m.feed.Result(msg); ok {
+			m.loaded()
+			return cmd
+		}
 		switch v := msg.Value.(type) {
-		case personsLoaded:
-			return m.loaded(v, msg.Err)
 		case common.ReferenceLoaded:
 			if msg.Err == nil {
 				m.ref = v.Ref
@@ -120,15 +109,7 @@ func (m *Maintain) listKey(k tea.KeyMsg) tea.Cmd {
 	km := m.km
 	switch {
 	case key.Matches(k, km.Reload):
-		return m.load()
-	case key.Matches(k, km.PrevPage):
-		if m.pager.Prev() {
-			return m.load()
-		}
-	case key.Matches(k, km.NextPage):
-		if m.pager.Next() {
-			return m.load()
-		}
+		return m.feed.Reload()
 	case key.Matches(k, km.Filter):
 		m.openFilter()
 	case key.Matches(k, km.Add):
@@ -142,19 +123,13 @@ func (m *Maintain) listKey(k tea.KeyMsg) tea.Cmd {
 			m.detail, m.mode = p, detailMode
 		}
 	default:
-		m.table.Update(k)
+		cmd, _ := m.feed.Key(k)
+		return cmd
 	}
 	return nil
 }
 
-func (m *Maintain) selected() (domain.Person, bool) {
-	row, ok := m.table.Selected()
-	if !ok {
-		return domain.Person{}, false
-	}
-	p, ok := m.items[row.ID]
-	return p, ok
-}
+func (m *Maintain) selected() (domain.Person, bool) { return m.feed.Selected() }
 
 // editPerson opens 修改, which only a confirmed member has.
 func (m *Maintain) editPerson(p domain.Person) tea.Cmd {
@@ -222,46 +197,40 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 	text := "已保存：" + p.Name
 	if v.added {
 		text = "已新增：" + p.Name + "（" + p.Gender + "，" + p.BirthDate + "）"
-		m.pager.First()
 	}
-	if p.HasAccount && m.edit.form.Value(fieldAccount) != "" {
+	switch {
+	case p.Notice != "":
+		// The ID number was held by a self-registered account: say what
+		// became of it (kept, or voided as a squatter's).
+		text += "；" + p.Notice
+		if p.HasAccount && m.edit.form.Value(fieldAccount) != "" && strings.Contains(p.Notice, "停用") {
+			text += "；已开通登录账号 " + p.IDNumber + "，首次登录须修改密码"
+		}
+	case p.HasAccount && m.edit.form.Value(fieldAccount) != "":
 		text += "，已开通登录账号 " + p.IDNumber + "，首次登录须修改密码"
-	} else if v.added {
+	case v.added:
 		text += "，已属于本单位"
 	}
 	m.outcome.Done(text)
 	m.mode = listMode
-	m.focusID = p.ID
-	return m.load()
+	m.feed.SelectOnArrival(p.ID)
+	if v.added {
+		return m.feed.First()
+	}
+	return m.feed.Reload()
 }
 
-func (m *Maintain) loaded(v personsLoaded, err error) tea.Cmd {
-	if v.seq != m.seq {
-		return nil
-	}
-	if err != nil {
-		m.table.SetEmpty("加载失败，按 ctrl+r 重试")
+// loaded notes a page's arrival or failure on the table and message line.
+func (m *Maintain) loaded() {
+	switch err := m.feed.Failure(); {
+	case err != nil:
+		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
 		if !m.outcome.Busy {
 			m.outcome.Failed(err)
 		}
-		return nil
+	case !m.feed.Loading():
+		m.feed.Table().SetEmpty("没有符合条件的人员")
 	}
-	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
-		return m.load()
-	}
-	m.items = map[int64]domain.Person{}
-	rows := make([]table.Row, 0, len(v.page.Items))
-	for _, p := range v.page.Items {
-		m.items[p.ID] = p
-		rows = append(rows, personRow(p, true, m.c.Styles.Flag))
-	}
-	m.table.SetEmpty("没有符合条件的人员")
-	m.table.SetRows(rows)
-	if m.focusID != 0 {
-		m.table.Select(m.focusID)
-		m.focusID = 0
-	}
-	return nil
 }
 
 // Filter field keys.
@@ -309,9 +278,8 @@ func (m *Maintain) applyFilter() tea.Cmd {
 	f := m.filters
 	m.filter = domain.PersonFilter{Name: strings.TrimSpace(f.Value(filterName)), IDNumber: strings.TrimSpace(f.Value(filterID)),
 		Title: strings.TrimSpace(f.Value(filterTitle)), Status: domain.Affiliation(f.Value(filterStatus))}
-	m.pager.First()
 	m.mode, m.outcome = listMode, pane.Outcome{}
-	return m.load()
+	return m.feed.First()
 }
 
 // filterText sums the filter up on one line.
@@ -376,7 +344,7 @@ func labelled(c *common.Common, rows [][2]string, w int) string {
 // SetSize fits the module into w×h cells.
 func (m *Maintain) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.table.SetSize(w, max(h-4, 2))
+	m.feed.Table().SetSize(w, max(h-4, 2))
 	if m.edit != nil {
 		m.edit.form.SetWidth(w)
 	}
@@ -412,7 +380,7 @@ func (m *Maintain) View() string {
 		body = m.detailView()
 	default:
 		top := st.Muted.Render(textwidth.Truncate(m.filterText(), w, st.Ellipsis))
-		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + m.outcome.ViewRows(m.c, w, 2)
+		body = top + "\n" + m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()) + "\n" + m.outcome.ViewRows(m.c, w, 2)
 	}
 	return textwidth.Block(body, w, h)
 }
@@ -435,7 +403,7 @@ func (m *Maintain) ShortHelp() []key.Binding {
 func (m *Maintain) FullHelp() [][]key.Binding {
 	km := m.km
 	if m.mode == listMode {
-		return [][]key.Binding{m.ShortHelp(), {km.Up, km.Down, km.PrevPage, km.NextPage, km.Reload}}
+		return [][]key.Binding{m.ShortHelp(), {km.Up, km.Down, pane.KeyPrevPage, pane.KeyNextPage, km.Reload}}
 	}
 	return [][]key.Binding{m.ShortHelp(), {km.Next, km.Prev, withHelp(km.Back, "esc", "返回列表")}}
 }

@@ -38,11 +38,8 @@ type Profile struct {
 	ref     domain.Reference
 	contact *form.Form
 	query   *form.Form
-	units   *table.Table
-	found   map[int64]domain.UnitBrief
-	pager   pane.Pager
+	units   *pane.Feed[domain.UnitBrief]
 	asked   string // the query the results answer
-	seq     int
 	// claiming and withdrawing ask "确定…？(y/n)" first.
 	ask     pane.Confirm
 	outcome pane.Outcome
@@ -57,17 +54,19 @@ type profileChanged struct {
 	what   string // what the change did, for the message
 }
 
-type unitsFound struct {
-	seq  int
-	page domain.Page[domain.UnitBrief]
-}
-
 // NewProfile builds the module; Init loads the person's record.
 func NewProfile(c *common.Common) common.Component {
-	m := &Profile{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager()}
-	m.units = table.New(c.Styles, c.Keys, "",
+	m := &Profile{c: c, km: newKeyMap(c.Keys), id: c.NewID()}
+	tb := table.New(c.Styles, c.Keys, "",
 		table.Column{Title: "单位名称", Width: 16, Flex: true}, table.Column{Title: "统一社会信用代码", Width: 18},
 		table.Column{Title: "地区", Width: 6})
+	persons := c.Services.Persons
+	m.units = pane.NewFeed(m.id, tb, func(u domain.UnitBrief) table.Row {
+		return table.Row{ID: u.ID, Cells: []string{u.Name, u.USCC, u.RegionName}}
+	}, func(page domain.PageRequest) func(context.Context) (domain.Page[domain.UnitBrief], error) {
+		q := domain.UnitSearch{Query: m.asked, PageRequest: page}
+		return func(ctx context.Context) (domain.Page[domain.UnitBrief], error) { return persons.SearchUnits(ctx, q) }
+	})
 	m.SetSize(58, 17)
 	return m
 }
@@ -103,6 +102,10 @@ func (m *Profile) Update(msg tea.Msg) tea.Cmd {
 		if msg.To != m.id {
 			return nil
 		}
+		if cmd, ok := m.units.Result(msg); ok {
+			m.unitsDone()
+			return cmd
+		}
 		switch v := msg.Value.(type) {
 		case profileLoaded:
 			if msg.Err != nil {
@@ -116,8 +119,6 @@ func (m *Profile) Update(msg tea.Msg) tea.Cmd {
 			}
 		case profileChanged:
 			return m.changed(v, msg.Err)
-		case unitsFound:
-			m.unitsDone(v, msg.Err)
 		}
 	}
 	return nil
@@ -136,9 +137,9 @@ func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
 		m.query = form.New(m.c.Styles, m.c.Keys, 30,
 			form.Field{Key: fieldQuery, Label: "单位名称或信用代码", Control: form.NewText(m.c.Keys, false, 50)})
 		m.query.SetWidth(m.width)
-		m.units.SetRows(nil)
-		m.units.SetEmpty("输入单位名称或统一社会信用代码后按 enter 查找")
-		m.asked, m.pager = "", pane.NewPager()
+		m.units.Clear()
+		m.units.Table().SetEmpty("输入单位名称或统一社会信用代码后按 enter 查找")
+		m.asked = ""
 	case key.Matches(k, km.Withdraw) && st == domain.AffiliationPending:
 		m.outcome = pane.Outcome{}
 		m.ask.Ask("确定撤回加入 "+m.person.UnitName+" 的申请？", m.withdraw)
@@ -186,24 +187,15 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Back):
 		m.mode, m.outcome = profileView, pane.Outcome{}
-	case k.Type == tea.KeyUp || k.Type == tea.KeyDown:
-		m.units.Update(k)
-	case key.Matches(k, km.PrevPage):
-		if m.pager.Prev() {
-			return m.search()
-		}
-	case key.Matches(k, km.NextPage):
-		if m.pager.Next() {
-			return m.search()
-		}
+	case k.Type == tea.KeyUp || k.Type == tea.KeyDown, key.Matches(k, pane.KeyPrevPage, pane.KeyNextPage):
+		cmd, _ := m.units.Key(k)
+		return cmd
 	case key.Matches(k, km.Submit):
 		q := strings.TrimSpace(m.query.Value(fieldQuery))
-		if row, ok := m.units.Selected(); ok && q == m.asked {
-			u := m.found[row.ID]
+		if u, ok := m.units.Selected(); ok && q == m.asked {
 			m.ask.Ask("确定申请加入 "+u.Name+"？", func() tea.Cmd { return m.claim(u) })
 			return nil
 		}
-		m.pager.First()
 		return m.search()
 	default:
 		m.query.Update(k)
@@ -212,35 +204,20 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Profile) search() tea.Cmd {
-	m.seq++
 	m.asked = strings.TrimSpace(m.query.Value(fieldQuery))
-	seq, persons := m.seq, m.c.Services.Persons
-	q := domain.UnitSearch{Query: m.asked, PageRequest: m.pager.Request()}
-	m.units.SetEmpty("查找中" + m.c.Styles.Ellipsis)
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		p, err := persons.SearchUnits(ctx, q)
-		return unitsFound{seq: seq, page: p}, err
-	})
+	m.units.Table().SetEmpty("查找中" + m.c.Styles.Ellipsis)
+	return m.units.First()
 }
 
-func (m *Profile) unitsDone(v unitsFound, err error) {
-	if v.seq != m.seq {
-		return
-	}
-	if err != nil {
-		m.units.SetEmpty("查找失败，请重试")
+func (m *Profile) unitsDone() {
+	if err := m.units.Failure(); err != nil {
+		m.units.Table().SetEmpty("查找失败，请重试")
 		m.outcome.Failed(err)
 		return
 	}
-	m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next)
-	m.found = map[int64]domain.UnitBrief{}
-	rows := make([]table.Row, 0, len(v.page.Items))
-	for _, u := range v.page.Items {
-		m.found[u.ID] = u
-		rows = append(rows, table.Row{ID: u.ID, Cells: []string{u.Name, u.USCC, u.RegionName}})
+	if !m.units.Loading() {
+		m.units.Table().SetEmpty("没有找到已通过审核的单位")
 	}
-	m.units.SetEmpty("没有找到已通过审核的单位")
-	m.units.SetRows(rows)
 }
 
 // withdraw takes back the pending claim.
@@ -280,7 +257,7 @@ func (m *Profile) changed(v profileChanged, err error) tea.Cmd {
 // SetSize fits the module into w×h cells.
 func (m *Profile) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.units.SetSize(w, max(h-5, 2))
+	m.units.Table().SetSize(w, max(h-5, 2))
 	for _, f := range []*form.Form{m.contact, m.query} {
 		if f != nil {
 			f.SetWidth(w)
@@ -336,7 +313,7 @@ func (m *Profile) View() string {
 	case m.mode == profileSearch:
 		hint := "enter 查找；↑/↓ 选择后再按 enter 申请加入"
 		body = m.query.View() + "\n" + st.Muted.Render(textwidth.Truncate(hint, w, st.Ellipsis)) + "\n" +
-			m.units.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + bottom
+			m.units.Table().View() + "\n" + st.Muted.Render(m.units.Position()) + "\n" + bottom
 	default:
 		p := m.person
 		title := p.Title
@@ -387,5 +364,5 @@ func (m *Profile) FullHelp() [][]key.Binding {
 	if m.mode == profileView {
 		return [][]key.Binding{m.ShortHelp(), {km.Reload}}
 	}
-	return [][]key.Binding{m.ShortHelp(), {km.PrevPage, km.NextPage, withHelp(km.Back, "esc", "返回")}}
+	return [][]key.Binding{m.ShortHelp(), {pane.KeyPrevPage, pane.KeyNextPage, withHelp(km.Back, "esc", "返回")}}
 }

@@ -31,27 +31,18 @@ type Teachers struct {
 	km      *keyMap
 	id      common.ScreenID
 	mode    mode
-	table   *table.Table
-	pager   pane.Pager
+	feed    *pane.Feed[domain.Teacher]
 	filter  domain.TeacherFilter
 	filters *form.Form
-	items   map[int64]domain.Teacher
 	form    *form.Form
 	gender  *form.Picker
 	editing *domain.Teacher
 	win     window
 	detail  domain.Teacher
 	ask     pane.Confirm // 删除 is asked first
-	seq     int
-	focusID int64 // the row to select once the next page arrives
 	outcome pane.Outcome
 
 	width, height int
-}
-
-type teachersLoaded struct {
-	seq  int
-	page domain.Page[domain.Teacher]
 }
 
 type teacherSaved struct {
@@ -65,27 +56,26 @@ type teacherDeleted struct{ teacher domain.Teacher }
 
 // NewTeachers builds the module; Init loads the first page.
 func NewTeachers(c *common.Common) common.Component {
-	m := &Teachers{c: c, km: newKeyMap(c.Keys), id: c.NewID(), pager: pane.NewPager(), items: map[int64]domain.Teacher{}}
-	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis,
+	m := &Teachers{c: c, km: newKeyMap(c.Keys), id: c.NewID()}
+	tb := table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis,
 		table.Column{Title: "姓名", Width: 8}, table.Column{Title: "性别", Width: 4}, table.Column{Title: "职称", Width: 10},
 		table.Column{Title: "工作单位", Width: 10, Flex: true}, table.Column{Title: "状态", Width: 4})
+	teachers := c.Services.Teachers
+	m.feed = pane.NewFeed(m.id, tb, func(t domain.Teacher) table.Row {
+		return table.Row{ID: t.ID, Cells: []string{t.Name, t.Gender, t.Title, t.Employer, t.State.Label()}}
+	}, func(page domain.PageRequest) func(context.Context) (domain.Page[domain.Teacher], error) {
+		f := m.filter
+		f.PageRequest = page
+		return func(ctx context.Context) (domain.Page[domain.Teacher], error) { return teachers.ListTeachers(ctx, f) }
+	})
 	m.SetSize(50, 17)
 	return m
 }
 
 // Init loads the first page.
-func (m *Teachers) Init() tea.Cmd { return m.load() }
+func (m *Teachers) Init() tea.Cmd { return m.feed.First() }
 
-func (m *Teachers) load() tea.Cmd {
-	m.seq++
-	seq, teachers := m.seq, m.c.Services.Teachers
-	f := m.filter
-	f.PageRequest = m.pager.Request()
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		p, err := teachers.ListTeachers(ctx, f)
-		return teachersLoaded{seq: seq, page: p}, err
-	})
-}
+func (m *Teachers) load() tea.Cmd { return m.feed.Reload() }
 
 // Update handles keys and the answers to this module's calls.
 func (m *Teachers) Update(msg tea.Msg) tea.Cmd {
@@ -107,9 +97,11 @@ func (m *Teachers) Update(msg tea.Msg) tea.Cmd {
 		if msg.To != m.id {
 			return nil
 		}
+		if cmd, ok := m.feed.Result(msg); ok {
+			m.loaded()
+			return cmd
+		}
 		switch v := msg.Value.(type) {
-		case teachersLoaded:
-			return m.loaded(v, msg.Err)
 		case teacherSaved:
 			return m.saved(v, msg.Err)
 		case teacherSwitched:
@@ -121,14 +113,7 @@ func (m *Teachers) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Teachers) selected() (domain.Teacher, bool) {
-	row, ok := m.table.Selected()
-	if !ok {
-		return domain.Teacher{}, false
-	}
-	t, ok := m.items[row.ID]
-	return t, ok
-}
+func (m *Teachers) selected() (domain.Teacher, bool) { return m.feed.Selected() }
 
 func (m *Teachers) listKey(k tea.KeyMsg) tea.Cmd {
 	km := m.km
@@ -136,14 +121,6 @@ func (m *Teachers) listKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Reload):
 		return m.load()
-	case key.Matches(k, km.PrevPage):
-		if m.pager.Prev() {
-			return m.load()
-		}
-	case key.Matches(k, km.NextPage):
-		if m.pager.Next() {
-			return m.load()
-		}
 	case key.Matches(k, km.Filter):
 		m.openFilter()
 	case key.Matches(k, km.Add):
@@ -159,7 +136,8 @@ func (m *Teachers) listKey(k tea.KeyMsg) tea.Cmd {
 		m.outcome = pane.Outcome{}
 		m.ask.Ask("确定删除教师 "+t.Name+"？", func() tea.Cmd { return m.delete(t) })
 	default:
-		m.table.Update(k)
+		cmd, _ := m.feed.Key(k)
+		return cmd
 	}
 	return nil
 }
@@ -296,42 +274,28 @@ func (m *Teachers) saved(v teacherSaved, err error) tea.Cmd {
 	}
 	if v.added {
 		m.outcome.Done("已新增教师：" + v.teacher.Name + "（已启用）")
-		m.pager.First()
 	} else {
 		m.outcome.Done("已保存：" + v.teacher.Name)
 	}
 	m.mode = listMode
-	m.focusID = v.teacher.ID
+	m.feed.SelectOnArrival(v.teacher.ID)
+	if v.added {
+		return m.feed.First()
+	}
 	return m.load()
 }
 
-func (m *Teachers) loaded(v teachersLoaded, err error) tea.Cmd {
-	if v.seq != m.seq {
-		return nil
-	}
-	if err != nil {
-		m.table.SetEmpty("加载失败，按 ctrl+r 重试")
+// loaded notes a page's arrival or failure on the table and message line.
+func (m *Teachers) loaded() {
+	switch err := m.feed.Failure(); {
+	case err != nil:
+		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
 		if !m.outcome.Busy {
 			m.outcome.Failed(err)
 		}
-		return nil
+	case !m.feed.Loading():
+		m.feed.Table().SetEmpty("没有教师，按 n 新增")
 	}
-	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
-		return m.load()
-	}
-	m.items = map[int64]domain.Teacher{}
-	rows := make([]table.Row, 0, len(v.page.Items))
-	for _, t := range v.page.Items {
-		m.items[t.ID] = t
-		rows = append(rows, table.Row{ID: t.ID, Cells: []string{t.Name, t.Gender, t.Title, t.Employer, t.State.Label()}})
-	}
-	m.table.SetEmpty("没有教师，按 n 新增")
-	m.table.SetRows(rows)
-	if m.focusID != 0 {
-		m.table.Select(m.focusID)
-		m.focusID = 0
-	}
-	return nil
 }
 
 func (m *Teachers) openFilter() {
@@ -362,9 +326,8 @@ func (m *Teachers) filterKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	m.filter = domain.TeacherFilter{Name: strings.TrimSpace(m.filters.Value(filterName)), State: domain.TeacherState(m.filters.Value(filterState))}
-	m.pager.First()
 	m.mode, m.outcome = listMode, pane.Outcome{}
-	return m.load()
+	return m.feed.First()
 }
 
 func (m *Teachers) filterText() string {
@@ -395,7 +358,7 @@ func (m *Teachers) detailKey(k tea.KeyMsg) tea.Cmd {
 // SetSize fits the module into w×h cells.
 func (m *Teachers) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.table.SetSize(w, max(h-4, 2))
+	m.feed.Table().SetSize(w, max(h-4, 2))
 	for _, f := range []*form.Form{m.form, m.filters} {
 		if f != nil {
 			f.SetWidth(w)
@@ -444,7 +407,7 @@ func (m *Teachers) View() string {
 			bottom = pane.Paragraph(m.c, m.ask.Question()+"(y/n)", st.Confirm, w, 2)
 		}
 		top := st.Muted.Render(textwidth.Truncate(m.filterText(), w, st.Ellipsis))
-		body = top + "\n" + m.table.View() + "\n" + st.Muted.Render(m.pager.View()) + "\n" + bottom
+		body = top + "\n" + m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()) + "\n" + bottom
 	}
 	return textwidth.Block(body, w, h)
 }
@@ -478,7 +441,7 @@ func (m *Teachers) ShortHelp() []key.Binding {
 func (m *Teachers) FullHelp() [][]key.Binding {
 	km := m.km
 	if m.mode == listMode && !m.ask.Asking() {
-		return [][]key.Binding{m.ShortHelp(), {km.Detail, km.Filter, km.PrevPage, km.NextPage, km.Reload}}
+		return [][]key.Binding{m.ShortHelp(), {km.Detail, km.Filter, pane.KeyPrevPage, pane.KeyNextPage, km.Reload}}
 	}
 	return [][]key.Binding{m.ShortHelp(), {km.Next, km.Prev, withHelp(km.Back, "esc", "返回列表")}}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"jxjy/client"
+	"jxjy/server/domain"
 	"jxjy/server/servertest"
 	"jxjy/server/store"
 	"jxjy/server/store/storetest"
@@ -22,8 +23,8 @@ import (
 )
 
 // start opens the TUI against a real server over db, logged in as
-// demo-unit with 继续教育记录批量申报 open.
-func start(t *testing.T, db *store.DB) *tuitest.Driver {
+// demo-unit with 继续教育记录批量申报 open; the client is the TUI's.
+func start(t *testing.T, db *store.DB) (*tuitest.Driver, *client.Client) {
 	t.Helper()
 	env := servertest.Start(t, db, false)
 	c := client.New(env.URL, client.Options{RetryWait: 1})
@@ -31,7 +32,7 @@ func start(t *testing.T, db *store.DB) *tuitest.Driver {
 	d := tuitest.New(t, tui.Options{Services: s, ServerURL: env.URL})
 	d.Login(store.DemoUnit, store.DemoPassword)
 	d.OpenModule("继续教育记录批量申报")
-	return d
+	return d, c
 }
 
 // retype replaces the focused field's text.
@@ -53,6 +54,32 @@ func sample(t *testing.T, dir string, rows int) string {
 	return path
 }
 
+// spoil writes value into cell of the data sheet of the workbook at path.
+func spoil(t *testing.T, path, cell, value string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.SetCellStr(xlsximport.DataSheet, cell, value); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// importedCount is how many records batch imports have stored.
+func importedCount(t *testing.T, c *client.Client) int {
+	t.Helper()
+	page, err := c.ListRecords(t.Context(), domain.RecordFilter{Source: domain.SourceImport, PageRequest: domain.PageRequest{Limit: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.Total
+}
+
 func dataRows(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
@@ -71,7 +98,7 @@ func dataRows(t *testing.T, path string) [][]string {
 // error report; then the same file again adds nothing.
 func TestBatchImportFlow(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		d := start(t, db)
+		d, c := start(t, db)
 		dir := t.TempDir()
 		d.MustSee("第一步：按【t】模板下载")
 		d.Fits("start")
@@ -118,17 +145,49 @@ func TestBatchImportFlow(t *testing.T) {
 			t.Fatalf("error report: %d rows, first %v", len(rows), rows[1])
 		}
 
+		// The file changes on disk after the check: a valid row made
+		// invalid, more valid rows added. 数据入库 stores the report on
+		// screen, not the file as it is now.
+		sample(t, dir, 160)
+		spoil(t, src, "A3", "4401")
+		before := importedCount(t, c)
 		d.Type("i")
-		d.MustSee("将把138条有效记录入库（有误11行、已存在0行不入库）")
+		d.MustSee("将入库上述校验报告中的138条有效记录", "存在0行不入库")
 		d.Type("y")
 		d.MustSee("已入库138条记录（有误11行、已存在0行未入库）", "（已入库）")
 		d.Fits("imported")
+		if n := importedCount(t, c) - before; n != 138 {
+			t.Fatalf("%d records stored, want the report's 138", n)
+		}
+		d.Type("i")
+		d.MustSee("该校验报告中的有效记录已入库")
 
-		// The same file again: every good row is already there.
+		// The file as it is now, uploaded again: its first row is now
+		// bad, the other good rows are there already, and the added
+		// ones are new.
 		d.Type("u")
-		d.MustSee("名单.xlsx ]")
+		d.MustSee("名单.xlsx ")
 		d.Press(tea.KeyEnter)
-		d.MustSee("共 149 行：有效 0，有误 11，已存在 138", "已有相同记录", "没有可入库的行")
+		d.MustSee("共 159 行：有效 10，有误 12，已存在 137", "已有相同记录")
+		// Only what needs fixing, counted by kind.
+		d.Type("f")
+		d.MustSee("只看有误（f 显示全部）：身份证号", "[1/12]第3行，身份证号")
+		d.MustNotSee("已有相同记录")
+		d.Fits("errors only")
+		d.Type("f")
+		d.MustSee("已有相同记录")
+		d.MustNotSee("只看有误（f")
+		d.Type("i")
+		d.MustSee("将入库上述校验报告中的10条有效记录")
+		d.Type("y")
+		d.MustSee("已入库10条记录")
+		if n := importedCount(t, c) - before; n != 148 {
+			t.Fatalf("%d records stored, want 148", n)
+		}
+		// And once more: nothing left to store.
+		d.Type("u")
+		d.Press(tea.KeyEnter)
+		d.MustSee("有效 0", "没有可入库的行")
 		d.Type("i")
 		d.MustSee("没有可入库的有效行")
 	})
@@ -138,7 +197,7 @@ func TestBatchImportFlow(t *testing.T) {
 // was typed stays; the picker lists only folders and workbooks.
 func TestBatchImportRefusalsAndPicker(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		d := start(t, db)
+		d, _ := start(t, db)
 		dir := t.TempDir()
 		fake := filepath.Join(dir, "导出.xlsx")
 		if err := os.WriteFile(fake, []byte("身份证号,姓名\n"), 0o600); err != nil {

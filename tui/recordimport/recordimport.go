@@ -42,6 +42,7 @@ var (
 	keyUpload   = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "上传模板"))
 	keyImport   = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "数据入库"))
 	keyReport   = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "保存错误报告"))
+	keyFilter   = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "只看有误"))
 	keyBrowse   = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "浏览文件"))
 	keyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "取消"))
 )
@@ -78,8 +79,13 @@ type Model struct {
 	source   string
 	report   *domain.ImportReport
 	imported bool
-	table    *table.Table
-	outcome  pane.Outcome
+	// errorsOnly hides the rows that are only 已存在, leaving what needs
+	// fixing; kinds then counts the problems by column.
+	errorsOnly bool
+	shown      int
+	kinds      string
+	table      *table.Table
+	outcome    pane.Outcome
 
 	width, height int
 }
@@ -171,14 +177,17 @@ func (m *Model) homeKey(k tea.KeyMsg) tea.Cmd {
 		switch {
 		case m.report == nil:
 			m.outcome = pane.Outcome{Failure: "请先按 u 上传填写好的模板，校验后再入库"}
-		case m.imported && m.report.Valid == 0:
-			m.outcome = pane.Outcome{Failure: "本文件的有效行已全部入库；修改有误的行后请重新上传"}
+		case m.imported:
+			m.outcome = pane.Outcome{Failure: "该校验报告中的有效记录已入库；修改有误的行后请按 u 重新上传校验"}
 		case m.report.Valid == 0:
 			m.outcome = pane.Outcome{Failure: "没有可入库的有效行：请按 e 保存错误报告，修改后重新上传"}
 		default:
 			m.outcome.Clear()
 			m.mode = confirmImport
 		}
+	case key.Matches(k, keyFilter) && m.report != nil:
+		m.errorsOnly = !m.errorsOnly
+		m.show(*m.report)
 	case key.Matches(k, keyReport):
 		switch {
 		case m.report == nil:
@@ -321,19 +330,16 @@ func (m *Model) startValidate(path string) tea.Cmd {
 	})
 }
 
+// startImport stores the rows of the report on screen, by its
+// validation id: the file is not read again, so what is stored is what
+// the operator saw.
 func (m *Model) startImport() tea.Cmd {
-	up, f, problem := m.openSource(m.source)
-	if problem != "" {
-		m.mode, m.outcome = home, pane.Outcome{Failure: problem}
-		return nil
-	}
-	ctx, cancel := m.begin(importing, up.Name)
+	id := m.report.ID
+	ctx, cancel := m.begin(importing, filepath.Base(m.source))
 	svc := m.c.Services.RecordImport
 	return run(m.id, importing, func(report func(domain.ImportProgress)) event {
 		defer cancel()
-		defer f.Close()
-		up.Progress = report
-		res, err := svc.ImportRecords(ctx, up)
+		res, err := svc.ImportValidated(ctx, id, report)
 		return event{result: res, err: err}
 	})
 }
@@ -343,16 +349,10 @@ func (m *Model) startImport() tea.Cmd {
 // complete, so a failure never leaves half a workbook under the real
 // name. Over SSH (target "") it goes to the outbox under a free name.
 func (m *Model) startSave(k kind, target string) tea.Cmd {
-	var up domain.ImportUpload
-	var src *os.File
-	name := templateName
+	name, validation := templateName, ""
 	if k == savingReport {
-		var problem string
-		if up, src, problem = m.openSource(m.source); problem != "" {
-			m.mode, m.outcome = home, pane.Outcome{Failure: problem}
-			return nil
-		}
-		name = strings.TrimSuffix(up.Name, filepath.Ext(up.Name)) + reportSuffix
+		base := filepath.Base(m.source)
+		name, validation = strings.TrimSuffix(base, filepath.Ext(base))+reportSuffix, m.report.ID
 	}
 	var out *os.File
 	var err error
@@ -362,9 +362,6 @@ func (m *Model) startSave(k kind, target string) tea.Cmd {
 		out, err = os.CreateTemp(filepath.Dir(target), ".jxjy-import-*")
 	}
 	if err != nil {
-		if src != nil {
-			src.Close()
-		}
 		m.mode, m.outcome = home, pane.Outcome{Failure: "无法保存文件：" + common.FileProblem(err)}
 		return nil
 	}
@@ -375,9 +372,9 @@ func (m *Model) startSave(k kind, target string) tea.Cmd {
 		var data []byte
 		var err error
 		if k == savingReport {
-			defer src.Close()
-			up.Progress = report
-			data, err = svc.ImportErrorReport(ctx, up)
+			// The report of the validation on screen, not of the file as
+			// it may be now.
+			data, err = svc.ValidationErrorReport(ctx, validation)
 		} else {
 			data, err = svc.ImportTemplate(ctx)
 		}
@@ -462,25 +459,62 @@ func (m *Model) failed(ev event) tea.Cmd {
 	return nil
 }
 
-// show lists a report's problems.
+// show lists a report's problems, or only those that need fixing.
 func (m *Model) show(r domain.ImportReport) {
 	m.report = &r
-	rows := make([]table.Row, len(r.Problems))
+	var rows []table.Row
+	counts, order := map[string]int{}, []string{}
 	for i, p := range r.Problems {
+		if m.errorsOnly && p.Existing {
+			continue
+		}
 		column := p.Column
 		if column == "" {
 			column = "—"
 		}
-		rows[i] = table.Row{ID: int64(i), Cells: []string{strconv.Itoa(p.Row), column, p.Message}}
+		rows = append(rows, table.Row{ID: int64(i), Cells: []string{strconv.Itoa(p.Row), column, p.Message}})
+		if counts[p.Kind()] == 0 {
+			order = append(order, p.Kind())
+		}
+		counts[p.Kind()]++
+	}
+	m.shown, m.kinds = len(rows), ""
+	if m.errorsOnly {
+		parts := make([]string, len(order))
+		for i, k := range order {
+			parts[i] = fmt.Sprintf("%s %d", k, counts[k])
+		}
+		m.kinds = "只看有误（f 显示全部）：" + strings.Join(parts, "，")
+		if len(parts) == 0 {
+			m.kinds = "只看有误（f 显示全部）：没有有误的行"
+		}
 	}
 	m.table.SetRows(rows)
 	m.table.Select(0)
+	m.fitTable()
+}
+
+// kindsView is the problem counts by kind, wrapped, when only errors show.
+func (m *Model) kindsView() string {
+	if m.kinds == "" {
+		return ""
+	}
+	return m.c.Styles.Muted.Render(lipgloss.NewStyle().Width(m.width).Render(m.kinds))
+}
+
+// fitTable gives the table what the other lines leave.
+func (m *Model) fitTable() {
+	kinds := 0
+	if m.kinds != "" {
+		kinds = lipgloss.Height(m.kindsView())
+	}
+	m.table.SetSize(m.width, max(m.height-fixedLines-kinds, 1))
 }
 
 // SetSize fits the module into w×h cells.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(w, 20), max(h, 8)
-	m.table.SetSize(m.width, m.height-fixedLines)
+	m.fitTable()
 	if m.path != nil {
 		m.path.SetWidth(m.width)
 	}
@@ -526,8 +560,8 @@ func (m *Model) View() string {
 		body = st.Confirm.Render(wrap.Render(m.target + " 已存在，覆盖吗？(y/n)"))
 	case confirmImport:
 		r := m.report
-		body = st.Confirm.Render(wrap.Render(fmt.Sprintf("将把%d条有效记录入库（有误%d行、已存在%d行不入库）。入库时会重新校验文件，确定吗？(y/n)",
-			r.Valid, r.Invalid, r.Existing)))
+		body = st.Confirm.Render(wrap.Render(fmt.Sprintf("将入库上述校验报告中的%d条有效记录（有误%d行、已存在%d行不入库），确定吗？(y/n)",
+			r.Valid, r.Invalid, r.Existing))) + "\n" + st.Muted.Render(wrap.Render("入库的是校验时读到的内容；此后对文件的修改不会入库，如有修改请按 n 后重新上传校验。"))
 	case working:
 		body = m.workView()
 	}
@@ -553,6 +587,9 @@ func (m *Model) homeView() string {
 	}
 	counts := fmt.Sprintf("共 %d 行：", r.Rows) + st.Success.Render(fmt.Sprintf("有效 %d", r.Valid)) + "，" +
 		st.Error.Render(fmt.Sprintf("有误 %d", r.Invalid)) + "，" + fmt.Sprintf("已存在 %d", r.Existing)
+	if r.Warnings > 0 {
+		counts += "，" + st.Error.Render(fmt.Sprintf("提示 %d", r.Warnings))
+	}
 	if m.imported {
 		counts += st.Muted.Render("（已入库）")
 	}
@@ -560,7 +597,7 @@ func (m *Model) homeView() string {
 	if row, ok := m.table.Selected(); ok && len(r.Problems) > 0 {
 		p := r.Problems[row.ID]
 		// No spaces: the wrap then breaks by cells, filling both lines.
-		detail = fmt.Sprintf("[%d/%d]第%d行", m.table.Cursor()+1, len(r.Problems), p.Row)
+		detail = fmt.Sprintf("[%d/%d]第%d行", m.table.Cursor()+1, m.shown, p.Row)
 		if p.Column != "" {
 			detail += "，" + p.Column
 		}
@@ -574,12 +611,11 @@ func (m *Model) homeView() string {
 	if lipgloss.Height(outcome) > 2 {
 		bottom = textwidth.Block(outcome, w, 4)
 	}
-	return strings.Join([]string{
-		textwidth.Truncate(file, w, st.Ellipsis),
-		textwidth.Truncate(counts, w, st.Ellipsis),
-		m.table.View(),
-		bottom,
-	}, "\n")
+	lines := []string{textwidth.Truncate(file, w, st.Ellipsis), textwidth.Truncate(counts, w, st.Ellipsis)}
+	if kinds := m.kindsView(); kinds != "" {
+		lines = append(lines, kinds)
+	}
+	return strings.Join(append(lines, m.table.View(), bottom), "\n")
 }
 
 // ShortHelp lists the keys of the current view.
@@ -593,6 +629,13 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		if m.report != nil && m.report.Invalid > 0 {
 			out = append(out, keyReport)
+		}
+		if m.report != nil && len(m.report.Problems) > 0 {
+			filter := keyFilter
+			if m.errorsOnly {
+				filter.SetHelp("f", "显示全部")
+			}
+			out = append(out, filter)
 		}
 		return out
 	case typingSource:

@@ -49,8 +49,9 @@ func (k kind) verb() string {
 func (k kind) stages() []domain.ImportStage {
 	switch k {
 	case importing:
-		return []domain.ImportStage{domain.StageUpload, domain.StageRead, domain.StageValidate, domain.StageStore}
-	case savingTemplate:
+		// The server stores the validation it keeps: nothing is uploaded.
+		return []domain.ImportStage{domain.StageValidate, domain.StageStore}
+	case savingTemplate, savingReport:
 		return nil
 	}
 	return []domain.ImportStage{domain.StageUpload, domain.StageRead, domain.StageValidate}

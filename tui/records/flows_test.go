@@ -116,7 +116,7 @@ func TestRecordFieldsAreCheckedAsTyped(t *testing.T) {
 		d.Type("n")
 		d.MustSee("学时申报", "科目类别")
 		typeIn(d, "公需", "网络", "在线课程", "", daysAgo(2), daysAgo(4), "1.3")
-		d.MustSee("结束日期不能早于开始日期", "学时应以0.5为单位")
+		d.MustSee("结束日期不能早于开始日期", "学时应为0.5的倍数")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("结束日期不能早于开始日期")
 		d.MustNotSee("已保存")

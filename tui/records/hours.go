@@ -24,11 +24,8 @@ type Hours struct {
 	id      common.ScreenID
 	years   []domain.YearHours
 	yearTab *table.Table
-	recTab  *table.Table
+	records *pane.Feed[domain.Record]
 	onYears bool // the years table has the keyboard
-	pager   pane.Pager
-	items   map[int64]domain.Record
-	seq     int
 	ref     domain.Reference
 	detail  *detail
 	outcome pane.Outcome
@@ -40,14 +37,21 @@ type hoursLoaded struct{ years []domain.YearHours }
 
 // NewHours builds the module; Init loads the totals.
 func NewHours(c *common.Common) common.Component {
-	m := &Hours{c: c, km: newKeyMap(c.Keys), id: c.NewID(), onYears: true, pager: pane.NewPager(), items: map[int64]domain.Record{}}
+	m := &Hours{c: c, km: newKeyMap(c.Keys), id: c.NewID(), onYears: true}
 	m.yearTab = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis,
 		table.Column{Title: "年度", Width: 4}, table.Column{Title: "公需", Width: 5}, table.Column{Title: "专业", Width: 5},
 		table.Column{Title: "选修", Width: 5}, table.Column{Title: "合计", Width: 5}, table.Column{Title: "要求", Width: 8, Flex: true})
-	m.recTab = table.New(c.Styles, c.Keys, "该年度暂无记录",
+	recTab := table.New(c.Styles, c.Keys, "该年度暂无记录",
 		table.Column{Title: "培训内容", Width: 8, Flex: true}, table.Column{Title: "类别", Width: 8},
 		table.Column{Title: "学时", Width: 4}, table.Column{Title: "状态", Width: 12})
-	m.recTab.Blur()
+	recTab.Blur()
+	svc := c.Services.Records
+	m.records = pane.NewFeed(m.id, recTab, func(r domain.Record) table.Row {
+		return table.Row{ID: r.ID, Cells: []string{r.Title, categoryLabel(r.Category), r.Hours.String(), r.Status.Label()}}
+	}, func(page domain.PageRequest) func(context.Context) (domain.Page[domain.Record], error) {
+		f := domain.RecordFilter{Year: m.year(), PageRequest: page}
+		return func(ctx context.Context) (domain.Page[domain.Record], error) { return svc.ListRecords(ctx, f) }
+	})
 	m.SetSize(58, 17)
 	return m
 }
@@ -70,18 +74,12 @@ func (m *Hours) year() int {
 	return 0
 }
 
+// loadRecords shows the chosen year's records from the first.
 func (m *Hours) loadRecords() tea.Cmd {
-	year := m.year()
-	if year == 0 {
+	if m.year() == 0 {
 		return nil
 	}
-	m.seq++
-	seq, svc := m.seq, m.c.Services.Records
-	f := domain.RecordFilter{Year: year, PageRequest: m.pager.Request()}
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		p, err := svc.ListRecords(ctx, f)
-		return recordsLoaded{seq: seq, page: p}, err
-	})
+	return m.records.First()
 }
 
 // Update handles keys and the answers to this module's calls.
@@ -102,6 +100,12 @@ func (m *Hours) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Hours) answer(msg common.Result) tea.Cmd {
+	if cmd, ok := m.records.Result(msg); ok {
+		if err := m.records.Failure(); err != nil {
+			m.outcome.Failed(err)
+		}
+		return cmd
+	}
 	switch v := msg.Value.(type) {
 	case common.ReferenceLoaded:
 		if msg.Err == nil {
@@ -125,24 +129,6 @@ func (m *Hours) answer(msg common.Result) tea.Cmd {
 		}
 		m.yearTab.SetRows(rows)
 		return m.loadRecords()
-	case recordsLoaded:
-		if v.seq != m.seq {
-			return nil
-		}
-		if msg.Err != nil {
-			m.outcome.Failed(msg.Err)
-			return nil
-		}
-		if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
-			return m.loadRecords()
-		}
-		m.items = map[int64]domain.Record{}
-		rows := make([]table.Row, len(v.page.Items))
-		for i, r := range v.page.Items {
-			m.items[r.ID] = r
-			rows[i] = table.Row{ID: r.ID, Cells: []string{r.Title, categoryLabel(r.Category), r.Hours.String(), r.Status.Label()}}
-		}
-		m.recTab.SetRows(rows)
 	}
 	return nil
 }
@@ -164,34 +150,26 @@ func (m *Hours) handleKey(k tea.KeyMsg) tea.Cmd {
 		m.onYears = !m.onYears
 		if m.onYears {
 			m.yearTab.Focus()
-			m.recTab.Blur()
+			m.records.Table().Blur()
 		} else {
 			m.yearTab.Blur()
-			m.recTab.Focus()
-		}
-	case !m.onYears && key.Matches(k, km.PrevPage):
-		if m.pager.Prev() {
-			return m.loadRecords()
-		}
-	case !m.onYears && key.Matches(k, km.NextPage):
-		if m.pager.Next() {
-			return m.loadRecords()
+			m.records.Table().Focus()
 		}
 	case !m.onYears && key.Matches(k, km.Detail):
-		if row, ok := m.recTab.Selected(); ok {
+		if r, ok := m.records.Selected(); ok {
 			m.detail = newDetail(m.c, m.ref, func(domain.Record) []key.Binding { return nil })
 			m.detail.setSize(m.width, max(m.height-2, 4))
-			return m.detail.show(m.items[row.ID], false)
+			return m.detail.show(r, false)
 		}
 	case m.onYears:
 		before := m.year()
 		m.yearTab.Update(k)
 		if m.year() != before {
-			m.pager = pane.NewPager()
 			return m.loadRecords()
 		}
 	default:
-		m.recTab.Update(k)
+		cmd, _ := m.records.Key(k)
+		return cmd
 	}
 	return nil
 }
@@ -201,7 +179,7 @@ func (m *Hours) handleKey(k tea.KeyMsg) tea.Cmd {
 func (m *Hours) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.yearTab.SetSize(w, 5)
-	m.recTab.SetSize(w, max(h-11, 2))
+	m.records.Table().SetSize(w, max(h-11, 2))
 	if m.detail != nil {
 		m.detail.setSize(w, max(h-2, 4))
 	}
@@ -262,8 +240,8 @@ func (m *Hours) View() string {
 		m.yearTab.View() + "\n" +
 		line(st.Muted.Render(m.requirementLine())) + "\n" +
 		line(st.Heading.Render(recHead)) + "\n" +
-		m.recTab.View() + "\n" +
-		line(st.Muted.Render(m.pager.View())) + "\n" +
+		m.records.Table().View() + "\n" +
+		line(st.Muted.Render(m.records.Position())) + "\n" +
 		textwidth.Block(m.outcome.ViewRows(m.c, m.width, 2), m.width, 2)
 }
 
@@ -275,10 +253,10 @@ func (m *Hours) ShortHelp() []key.Binding {
 	if m.onYears {
 		return []key.Binding{m.km.Choose, m.km.Switch}
 	}
-	return []key.Binding{m.km.Detail, m.km.Switch, m.km.NextPage}
+	return append([]key.Binding{m.km.Detail, m.km.Switch}, m.records.Help()...)
 }
 
 // FullHelp adds paging and reloading.
 func (m *Hours) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.ShortHelp(), {m.km.PrevPage, m.km.NextPage, m.km.Reload}}
+	return [][]key.Binding{m.ShortHelp(), {pane.KeyPrevPage, pane.KeyNextPage, m.km.Reload}}
 }

@@ -24,11 +24,8 @@ type List struct {
 	km      *keyMap
 	id      common.ScreenID
 	mode    mode
-	table   *table.Table
-	pager   pane.Pager
-	items   map[int64]domain.Record
+	feed    *pane.Feed[domain.Record]
 	filter  domain.RecordFilter
-	seq     int // the latest page request; older answers are dropped
 	ref     domain.Reference
 	outcome pane.Outcome
 	ask     pane.Confirm
@@ -39,11 +36,6 @@ type List struct {
 	review     *reviewForm
 
 	width, height int
-}
-
-type recordsLoaded struct {
-	seq  int
-	page domain.Page[domain.Record]
 }
 
 type recordFetched struct{ record domain.Record }
@@ -62,20 +54,33 @@ const (
 )
 
 func newList(c *common.Common, md mode) *List {
-	m := &List{c: c, km: newKeyMap(c.Keys), id: c.NewID(), mode: md, pager: pane.NewPager(), items: map[int64]domain.Record{}}
-	m.table = table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, md.titles...)
-	m.table.SetCheckable(md.review)
+	m := &List{c: c, km: newKeyMap(c.Keys), id: c.NewID(), mode: md}
+	t := table.New(c.Styles, c.Keys, "加载中"+c.Styles.Ellipsis, md.titles...)
+	t.SetCheckable(md.review)
+	m.feed = pane.NewFeed(m.id, t, m.row, m.pageLoader)
 	m.SetSize(50, 17)
 	return m
 }
 
-// Init loads the first page and the dictionaries.
-func (m *List) Init() tea.Cmd {
-	return tea.Batch(m.load(), m.c.LoadReference(m.id))
+// row is r as the list shows it.
+func (m *List) row(r domain.Record) table.Row {
+	cells := m.mode.columns(r)
+	if r.Dishonest {
+		// Only a unit's lists carry the mark, and they lead with the name.
+		cells[0] = m.c.Styles.Flag + cells[0]
+	}
+	return table.Row{ID: r.ID, Cells: cells}
 }
 
-func (m *List) load() tea.Cmd {
-	m.seq++
+// Init loads the first page and the dictionaries.
+func (m *List) Init() tea.Cmd {
+	return tea.Batch(m.feed.First(), m.c.LoadReference(m.id))
+}
+
+// load fetches the rows on screen again.
+func (m *List) load() tea.Cmd { return m.feed.Reload() }
+
+func (m *List) pageLoader(page domain.PageRequest) func(context.Context) (domain.Page[domain.Record], error) {
 	f := m.filter
 	if m.mode.source != "" {
 		f.Source = m.mode.source
@@ -83,12 +88,9 @@ func (m *List) load() tea.Cmd {
 	if m.mode.status != "" {
 		f.Status = m.mode.status
 	}
-	f.PageRequest = m.pager.Request()
-	seq, svc := m.seq, m.c.Services.Records
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		p, err := svc.ListRecords(ctx, f)
-		return recordsLoaded{seq: seq, page: p}, err
-	})
+	f.PageRequest = page
+	svc := m.c.Services.Records
+	return func(ctx context.Context) (domain.Page[domain.Record], error) { return svc.ListRecords(ctx, f) }
 }
 
 // Update handles keys and the answers to this module's calls.
@@ -112,6 +114,10 @@ func (m *List) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *List) answer(msg common.Result) tea.Cmd {
+	if cmd, ok := m.feed.Result(msg); ok {
+		m.loaded()
+		return cmd
+	}
 	switch v := msg.Value.(type) {
 	case common.ReferenceLoaded:
 		if msg.Err == nil {
@@ -120,8 +126,6 @@ func (m *List) answer(msg common.Result) tea.Cmd {
 				m.editor.setReference(v.Ref)
 			}
 		}
-	case recordsLoaded:
-		return m.loaded(v, msg.Err)
 	case personsFound:
 		if m.editor != nil {
 			m.editor.found(v, msg.Err)
@@ -154,36 +158,18 @@ func (m *List) answer(msg common.Result) tea.Cmd {
 	return nil
 }
 
-func (m *List) loaded(v recordsLoaded, err error) tea.Cmd {
-	if v.seq != m.seq {
-		return nil
-	}
-	if err != nil {
-		m.table.SetEmpty("加载失败，按 ctrl+r 重试")
+// loaded notes a page's arrival or failure on the table and message line.
+func (m *List) loaded() {
+	if err := m.feed.Failure(); err != nil {
+		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
 		m.outcome.Failed(err)
-		return nil
-	}
-	if m.pager.Received(v.page.Total, len(v.page.Items), v.page.Next) {
-		return m.load()
-	}
-	m.items = map[int64]domain.Record{}
-	rows := make([]table.Row, 0, len(v.page.Items))
-	for _, r := range v.page.Items {
-		m.items[r.ID] = r
-		cells := m.mode.columns(r)
-		if r.Dishonest {
-			// Only a unit's lists carry the mark, and they lead with the name.
-			cells[0] = m.c.Styles.Flag + cells[0]
-		}
-		rows = append(rows, table.Row{ID: r.ID, Cells: cells})
+		return
 	}
 	empty := m.mode.empty
 	if m.filtered() {
 		empty = "没有符合筛选条件的记录"
 	}
-	m.table.SetEmpty(empty)
-	m.table.SetRows(rows)
-	return nil
+	m.feed.Table().SetEmpty(empty)
 }
 
 // refresh reloads the list and the record on screen, after a failure that
@@ -246,14 +232,6 @@ func (m *List) handleKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Reload):
 		return m.load()
-	case key.Matches(k, km.PrevPage):
-		if m.pager.Prev() {
-			return m.load()
-		}
-	case key.Matches(k, km.NextPage):
-		if m.pager.Next() {
-			return m.load()
-		}
 	case key.Matches(k, km.Filter):
 		m.openFilter()
 	case key.Matches(k, km.Add) && m.mode.declare:
@@ -264,8 +242,10 @@ func (m *List) handleKey(k tea.KeyMsg) tea.Cmd {
 		if r, ok := m.selected(); ok {
 			return m.openDetail(r)
 		}
-	case m.table.Update(k):
 	default:
+		if cmd, used := m.feed.Key(k); used {
+			return cmd
+		}
 		if r, ok := m.selected(); ok {
 			return m.act(k, r)
 		}
@@ -273,14 +253,7 @@ func (m *List) handleKey(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *List) selected() (domain.Record, bool) {
-	row, ok := m.table.Selected()
-	if !ok {
-		return domain.Record{}, false
-	}
-	r, ok := m.items[row.ID]
-	return r, ok
-}
+func (m *List) selected() (domain.Record, bool) { return m.feed.Selected() }
 
 // actions are what the operator may do with r here, as keys.
 func (m *List) actions(r domain.Record) []key.Binding {
@@ -482,8 +455,7 @@ func (m *List) applyFilter() tea.Cmd {
 		From:   domain.NormalizeInput(f.Value(filterFrom)), To: domain.NormalizeInput(f.Value(filterTo)),
 	}
 	m.filterForm = nil
-	m.pager = pane.NewPager()
-	return m.load()
+	return m.feed.First()
 }
 
 func (m *List) filtered() bool {
@@ -515,7 +487,7 @@ func (m *List) filterLine() string {
 
 // batch is 批量审核: 同意 for every ticked record, in one request.
 func (m *List) batch() {
-	ids := m.table.Checked()
+	ids := m.feed.Table().Checked()
 	if len(ids) == 0 {
 		m.outcome = pane.Outcome{Failure: "请先用空格键勾选施教机构提交的记录（ctrl+a 全选）"}
 		return
@@ -535,7 +507,7 @@ func (m *List) batchDone(s domain.RecordBatchSummary, err error) tea.Cmd {
 		m.outcome.Failed(err)
 		return m.load()
 	}
-	m.table.ClearChecks()
+	m.feed.Table().ClearChecks()
 	msg := "批量审核完成：同意 " + strconv.Itoa(len(s.Approved)) + " 条"
 	if len(s.Skipped) > 0 {
 		reasons := map[string]int{}
@@ -559,7 +531,7 @@ func (m *List) batchDone(s domain.RecordBatchSummary, err error) tea.Cmd {
 // SetSize fits the module into w×h cells.
 func (m *List) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.table.SetSize(w, max(h-4, 2))
+	m.feed.Table().SetSize(w, max(h-4, 2))
 	if m.detail != nil {
 		m.detail.setSize(w, max(h-2, 4))
 	}
@@ -577,7 +549,7 @@ func (m *List) SetSize(w, h int) {
 // Dirty reports input not saved: the record being typed, a review being
 // written, or records ticked for 批量审核.
 func (m *List) Dirty() bool {
-	return m.formDirty() || (m.mode.review && len(m.table.Checked()) > 0)
+	return m.formDirty() || (m.mode.review && len(m.feed.Table().Checked()) > 0)
 }
 
 func (m *List) formDirty() bool {
@@ -632,12 +604,12 @@ func (m *List) View() string {
 		return textwidth.Block(m.detail.view(), m.width, m.height-2) + "\n" +
 			textwidth.Block(m.bottom(), m.width, 2)
 	}
-	foot := m.pager.View()
+	foot := m.feed.Position()
 	if m.mode.review {
-		foot += "  已勾选 " + strconv.Itoa(len(m.table.Checked())) + " 条"
+		foot += "  已勾选 " + strconv.Itoa(len(m.feed.Table().Checked())) + " 条"
 	}
 	return textwidth.Block(st.Muted.Render(textwidth.Truncate(m.filterLine(), m.width, st.Ellipsis)), m.width, 1) + "\n" +
-		m.table.View() + "\n" +
+		m.feed.Table().View() + "\n" +
 		textwidth.Block(st.Muted.Render(foot), m.width, 1) + "\n" +
 		textwidth.Block(m.bottom(), m.width, 2)
 }
@@ -674,5 +646,5 @@ func (m *List) ShortHelp() []key.Binding {
 
 // FullHelp adds paging and reloading.
 func (m *List) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.ShortHelp(), {m.km.Up, m.km.Down, m.km.PrevPage, m.km.NextPage, m.km.Reload}}
+	return [][]key.Binding{m.ShortHelp(), {m.km.Up, m.km.Down, pane.KeyPrevPage, pane.KeyNextPage, m.km.Reload}}
 }

@@ -117,27 +117,25 @@ var (
 // field focused, so their actions are letters, as on the menu.
 type keyMap struct {
 	*keys.KeyMap
-	Add, Edit, Detail, Filter  key.Binding
-	Confirm, Submit, Delete    key.Binding
-	Review, Batch              key.Binding
-	PrevPage, NextPage, Switch key.Binding
+	Add, Edit, Detail, Filter key.Binding
+	Confirm, Submit, Delete   key.Binding
+	Review, Batch             key.Binding
+	Switch                    key.Binding
 }
 
 func newKeyMap(km *keys.KeyMap) *keyMap {
 	return &keyMap{
-		KeyMap:   km,
-		Add:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "添加")),
-		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "修改")),
-		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "详情")),
-		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "筛选")),
-		Confirm:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "确认")),
-		Submit:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "送审")),
-		Delete:   key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "删除")),
-		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "审核")),
-		Batch:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "批量审核")),
-		PrevPage: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "上一页")),
-		NextPage: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "下一页")),
-		Switch:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "切换年度/记录")),
+		KeyMap:  km,
+		Add:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "添加")),
+		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "修改")),
+		Detail:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "详情")),
+		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "筛选")),
+		Confirm: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "确认")),
+		Submit:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "送审")),
+		Delete:  key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "删除")),
+		Review:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "审核")),
+		Batch:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "批量审核")),
+		Switch:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "切换年度/记录")),
 	}
 }
 

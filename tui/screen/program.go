@@ -112,6 +112,14 @@ func (p *Program) Resize(width, height int) {
 	p.tea.Send(tea.WindowSizeMsg{Width: width, Height: height})
 }
 
+// Repaint tells the program its terminal is a new one of the given size
+// (a reattached connection): the next frame is painted whole, then cell
+// diffs follow as usual. Safe from any goroutine.
+func (p *Program) Repaint(width, height int) {
+	p.painter.forget()
+	p.Resize(width, height)
+}
+
 // Quit ends the program; safe from any goroutine.
 func (p *Program) Quit() { p.tea.Quit() }
 
@@ -156,6 +164,7 @@ type painter struct {
 	width   int
 	height  int
 	resized bool
+	fresh   bool // the terminal is new: forget what it showed
 	sent    int64
 	err     error
 }
@@ -167,6 +176,12 @@ func newPainter(scr *Screen) *painter {
 func (p *painter) resize(w, h int) {
 	p.mu.Lock()
 	p.width, p.height, p.resized, p.sized = w, h, true, true
+	p.mu.Unlock()
+}
+
+func (p *painter) forget() {
+	p.mu.Lock()
+	p.fresh = true
 	p.mu.Unlock()
 }
 
@@ -196,9 +211,12 @@ func (p *painter) run() {
 			p.mu.Unlock()
 			continue
 		}
-		frame, resized, w, h := p.frame, p.resized, p.width, p.height
-		p.pending, p.resized = false, false
+		frame, resized, fresh, w, h := p.frame, p.resized, p.fresh, p.width, p.height
+		p.pending, p.resized, p.fresh = false, false, false
 		p.mu.Unlock()
+		if fresh {
+			p.scr.Forget()
+		}
 		if resized {
 			p.scr.Resize(w, h)
 		}

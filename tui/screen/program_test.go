@@ -123,3 +123,33 @@ func TestProgramDrawsOnlyWhatChanged(t *testing.T) {
 		t.Fatalf("BytesSent %d, written %d", p.BytesSent(), len(out.String()))
 	}
 }
+
+// A reattached terminal has seen nothing: Repaint paints it whole, the
+// alternate screen included, at its own size, even with the frame unchanged.
+func TestRepaintPaintsANewTerminalWhole(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	p := NewProgram(ctx, &counter{}, Terminal{Out: out, Profile: colorprofile.ANSI, Width: 20, Height: 3})
+	go func() { _ = p.Run() }()
+	waitOutput(t, out, "n=0 size 2")
+	time.Sleep(50 * time.Millisecond)
+	before := len(out.String())
+	p.Repaint(20, 3)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String()[before:], "n=0 size 2") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no repaint: %q", out.String()[before:])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	again := out.String()[before:]
+	if !strings.HasPrefix(again, "\x1b[?1049h") || !strings.Contains(again, "\x1b[2J") {
+		t.Fatalf("repaint did not start a fresh screen: %q", again)
+	}
+	v := newVT(t, 20, 3)
+	v.write([]byte(again))
+	if !strings.HasPrefix(v.dump(), strings.Repeat("=", 20)+"\nn=0 size 2") {
+		t.Fatalf("the new terminal shows\n%s", v.dump())
+	}
+}

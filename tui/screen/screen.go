@@ -54,6 +54,14 @@ func (s *Screen) Resize(width, height int) {
 	s.shown = nil
 }
 
+// Forget makes the screen assume a terminal it has never drawn on (an
+// operator reattaching from a new connection): the next frame enters the
+// alternate screen, clears it and paints every cell.
+func (s *Screen) Forget() {
+	s.started, s.shown, s.cursorOn = false, nil, false
+	s.pen, s.x, s.y = cellbuf.Style{}, -1, 0
+}
+
 // Size is the terminal's size as last set.
 func (s *Screen) Size() (width, height int) { return s.width, s.height }
 
@@ -149,9 +157,54 @@ func (s *Screen) prepare(b *cellbuf.Buffer) (x, y int, found bool) {
 			}
 			c.Style.Attrs &^= Caret
 			c.Style = cellbuf.ConvertStyle(c.Style, s.profile)
+			harmless(c)
 		}
 	}
 	return x, y, found
+}
+
+// harmless is the last defence against text that slipped past
+// textwidth.Safe: the frame parser keeps an escape it does not know (an OSC
+// title, an 8-bit CSI, a bidi override) as a cell's text, and the terminal
+// would obey it. Such a rune is drawn as a visible mark of one cell
+// instead, and a link from a frame is dropped (the UI draws none).
+func harmless(c *cellbuf.Cell) {
+	c.Link = cellbuf.Link{}
+	if c.Width > 0 && unsafeRune(c.Rune) {
+		// What the parser swallowed with it (an OSC's text) would take
+		// more cells than the one the screen counts.
+		c.Rune, c.Comb = visibleRune(c.Rune), nil
+		return
+	}
+	comb := c.Comb[:0]
+	for _, r := range c.Comb {
+		if !unsafeRune(r) {
+			comb = append(comb, r)
+		}
+	}
+	if len(comb) == 0 {
+		comb = nil
+	}
+	c.Comb = comb
+}
+
+// unsafeRune reports the runes a terminal treats as commands: C0 and C1
+// controls, DEL, and the bidi controls that reorder what follows.
+func unsafeRune(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) ||
+		(r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// visibleRune is the one-cell mark of an unsafe rune: its control picture
+// (␛ for ESC), or ? for the rest.
+func visibleRune(r rune) rune {
+	switch {
+	case r < 0x20:
+		return 0x2400 + r
+	case r == 0x7f:
+		return 0x2421
+	}
+	return '?'
 }
 
 // cellAt is the cell at x, a blank for cells never set.

@@ -33,8 +33,9 @@ import (
 
 // Config is one SSH server.
 type Config struct {
-	// ServerURL is the jxjy server each session's client talks to.
-	ServerURL string
+	// Unencrypted says the link to the jxjy server is plain HTTP across a
+	// network (`jxjy ssh --insecure-http`); every session shows it.
+	Unencrypted bool
 	// Services builds the services of one session: a new client each
 	// call, so sessions never share a login.
 	Services func() common.Services
@@ -52,14 +53,25 @@ type Config struct {
 	PasswordFile       string // AuthPassword: name:bcrypt lines
 	AuthorizedKeysFile string // AuthKeys: keys named by their comment
 
-	// IdleTimeout ends a session with no keystroke for that long.
+	// IdleTimeout ends a session with no keystroke for that long; a
+	// detached session's clock stands still (its resume window runs).
 	IdleTimeout time.Duration
+	// KeepAlive asks a terminal's SSH client for a sign of life that
+	// often, and closes a connection that gives none for three times as
+	// long: a link that died silently (no reset reaches the server) then
+	// detaches its session in minutes, not when TCP gives up. 0: never.
+	KeepAlive time.Duration
+	// ResumeWindow keeps a UI whose connection dropped running, detached,
+	// for that long, for its SSH user to reattach; 0 ends it with the
+	// connection.
+	ResumeWindow time.Duration
 	// MaxSessions caps simultaneous UI sessions (file transfers aside).
 	MaxSessions int
 	// ConnectionsPerMinute caps new connections from one IP address.
 	ConnectionsPerMinute int
-	// PublicHost is the host (optionally host:port) shown in scp commands;
-	// empty for the address each client connected to.
+	// PublicHost is the host (optionally host:port) shown in scp commands,
+	// where empty means the address each client connected to, and in the
+	// title bar, where empty shows nothing.
 	PublicHost string
 	// ASCII is the default theme; a client may set JXJY_ASCII=1 or 0.
 	ASCII  bool
@@ -71,8 +83,11 @@ type Config struct {
 const idleGrace = time.Minute
 
 var (
-	errIdle     = errors.New("idle")
-	errShutdown = errors.New("shutdown")
+	errIdle            = errors.New("idle")
+	errShutdown        = errors.New("shutdown")
+	errExpired         = errors.New("resume window passed")
+	errDisconnected    = errors.New("disconnected")
+	errTooManyDetached = errors.New("too many detached sessions")
 )
 
 // Server is a running SSH server.
@@ -86,9 +101,8 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*uiSession]struct{}
 	closing  bool
+	running  sync.WaitGroup // UI programs, attached or not
 }
-
-type uiSession struct{ end context.CancelCauseFunc }
 
 // New checks cfg and prepares the server; the host key is made here if
 // missing.
@@ -105,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		sessions: map[*uiSession]struct{}{},
 	}
-	files := scpHandler{files: cfg.FilesDir}
+	files := scpHandler{files: cfg.FilesDir, log: s.transferLog}
 	opts := []ssh.Option{
 		wish.WithHostKeyPath(cfg.HostKeyPath),
 		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }, scp.Middleware(files, files), awaitSCPAcks),
@@ -203,15 +217,25 @@ func (s *Server) Serve(l net.Listener) error {
 }
 
 // Shutdown ends every UI session politely (the operator's terminal is
-// restored and told why), stops accepting connections and waits for the
-// rest, file transfers included, until ctx ends; then it cuts them.
+// restored and told why; a detached one is logged as ended), stops
+// accepting connections and waits for the rest, file transfers included,
+// until ctx ends; then it cuts them.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
-	for ss := range s.sessions {
-		ss.end(errShutdown)
+	for ui := range s.sessions {
+		ui.end(errShutdown)
 	}
 	s.mu.Unlock()
+	ended := make(chan struct{})
+	go func() {
+		s.running.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-ctx.Done():
+	}
 	err := s.ssh.Shutdown(ctx)
 	if err != nil {
 		_ = s.ssh.Close()
@@ -225,7 +249,13 @@ func (s *Server) sessionLog(sess ssh.Session) *slog.Logger {
 	return s.log.With("session", s.lastID.Add(1), "user", sess.User(), "remote", sess.RemoteAddr().String())
 }
 
-// handle is every session that is not a file transfer.
+// transferLog is the logger of a legacy scp transfer.
+func (s *Server) transferLog(sess ssh.Session) *slog.Logger {
+	return s.log.With("user", sess.User(), "remote", sess.RemoteAddr().String())
+}
+
+// handle is every session that is not a file transfer: a new UI, or one
+// the same SSH user left running when their link dropped.
 func (s *Server) handle(sess ssh.Session) {
 	log := s.sessionLog(sess)
 	if len(sess.Command()) > 0 {
@@ -238,85 +268,156 @@ func (s *Server) handle(sess ssh.Session) {
 		wish.Fatalln(sess, "请在交互式终端中连接（ssh -t）。")
 		return
 	}
-	ctx, end := context.WithCancelCause(sess.Context())
-	defer end(nil)
-	ui, admitted := s.admit(end)
-	if !admitted {
+	// The pty request's own size is the first in the channel.
+	w := <-windows
+	size := screen.Size{Width: w.Width, Height: w.Height}
+	stop := make(chan struct{})
+	defer close(stop)
+	keys := readKeys(sess, stop)
+	att := newAttachment(sess)
+	defer close(att.finished)
+	if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok && s.cfg.KeepAlive > 0 {
+		go keepAlive(sess.Context(), conn, s.cfg.KeepAlive, log)
+	}
+	owner := ownerOf(sess)
+
+	var ui *uiSession
+	if s.cfg.ResumeWindow > 0 {
+		if list := s.resumableFor(owner); len(list) > 0 {
+			if ui, ok = s.askResume(sess, list, keys, windows, &size); !ok {
+				log.Info("ssh left at the resume question")
+				return
+			}
+		}
+	}
+	if ui != nil {
+		select {
+		case <-ui.done:
+			_, _ = io.WriteString(sess, "该会话已结束，开始新会话。\r\n")
+			ui = nil
+		default:
+			ui.attach(att, size, true)
+			ui.log.Info("ssh session resumed", "from", sess.RemoteAddr().String(), "width", size.Width, "height", size.Height)
+		}
+	}
+	if ui == nil {
+		if ui, ok = s.startUI(sess, att, log, pty, size); !ok {
+			return
+		}
+	}
+	if !s.serve(ui, att, keys, windows) {
+		return
+	}
+	switch cause := context.Cause(ui.ctx); {
+	case errors.Is(cause, errIdle):
+		fmt.Fprintf(sess, "\r\n空闲超过 %s，会话已结束。\r\n", s.cfg.IdleTimeout)
+	case errors.Is(cause, errShutdown):
+		fmt.Fprint(sess, "\r\n服务器正在停机维护，会话已结束，请稍后重新连接。\r\n")
+	}
+	_ = sess.Exit(0)
+}
+
+// startUI starts a new UI session shown on att, unless the server is full.
+func (s *Server) startUI(sess ssh.Session, att *attachment, log *slog.Logger, pty ssh.Pty, size screen.Size) (*uiSession, bool) {
+	ctx, end := context.WithCancelCause(context.Background())
+	pr, pw := io.Pipe()
+	ui := &uiSession{
+		owner: ownerOf(sess), log: log, keys: pw, out: &switchWriter{w: sess},
+		ctx: ctx, end: end, done: make(chan struct{}), started: time.Now(), att: att,
+	}
+	ui.touch()
+	if !s.admit(ui) {
+		end(nil)
 		log.Warn("ssh session refused", "why", "too many sessions", "max", s.cfg.MaxSessions)
 		wish.Fatalln(sess, "当前连接的会话数已达上限（"+strconv.Itoa(s.cfg.MaxSessions)+"），请稍后再试。")
-		return
+		return nil, false
 	}
-	defer s.release(ui)
 	a, err := userArea(s.cfg.FilesDir, sess.User())
 	if err != nil {
+		s.release(ui)
+		s.running.Done()
+		end(nil)
 		log.Error("ssh session", "err", err)
 		wish.Fatalln(sess, "无法准备文件夹，请联系管理员。")
-		return
+		return nil, false
 	}
-
-	in := &activityReader{r: sess}
-	in.touch()
-	if s.cfg.IdleTimeout > 0 {
-		stop := watchIdle(in, s.cfg.IdleTimeout, func() { end(errIdle) })
-		defer stop()
-	}
-	// The pty request's own size is the first in the channel.
-	size := <-windows
-	sizes := make(chan screen.Size, 1)
-	go followWindows(ctx, windows, sizes)
-	out := &countingWriter{w: sess}
 	profile := colorprofile.Env(sess.Environ())
 	host, port := s.publicAddr(sess)
 	opts := tui.Options{
-		Services:  s.services(sess),
-		ASCII:     asciiFor(sess.Environ(), s.cfg.ASCII),
-		ServerURL: s.cfg.ServerURL,
-		Renderer:  screen.Renderer(),
+		Services: s.services(sess),
+		ASCII:    asciiFor(sess.Environ(), s.cfg.ASCII),
+		// The title bar names the public SSH host, never the embedded
+		// server's loopback URL.
+		ServerURL:   s.cfg.PublicHost,
+		Unencrypted: s.cfg.Unencrypted,
+		Renderer:    screen.Renderer(),
 		Files: common.Files{
 			Mode: common.SSHFiles, Root: a.dir,
 			SSHUser: sess.User(), SSHHost: host, SSHPort: port,
 		},
-		Terminal: &screen.Terminal{
-			In: in, Out: out, Profile: profile,
-			Width: size.Width, Height: size.Height, Resized: sizes,
-		},
 	}
-	start := time.Now()
+	ui.prog = screen.NewProgram(ctx, watchModel{Model: tui.New(opts), ui: ui}, screen.Terminal{
+		In: pr, Out: ui.out, Profile: profile, Width: size.Width, Height: size.Height,
+	})
 	log.Info("ssh session start", "term", pty.Term, "width", size.Width, "height", size.Height, "colors", profile.String())
-	runErr := tui.Run(ctx, opts)
+	go s.runUI(ui, pr)
+	return ui, true
+}
+
+// runUI runs the program to its end, wherever it is shown by then.
+func (s *Server) runUI(ui *uiSession, keys *io.PipeReader) {
+	defer s.running.Done()
+	stopIdle := func() {}
+	if s.cfg.IdleTimeout > 0 {
+		stopIdle = watchIdle(ui.quiet, s.cfg.IdleTimeout, func() { ui.end(errIdle) })
+	}
+	runErr := ui.prog.Run()
+	stopIdle()
+	ui.end(nil)
+	_ = keys.Close()
+	s.release(ui)
+	ui.mu.Lock()
+	detached := ui.att == nil
+	if ui.expiry != nil {
+		ui.expiry.Stop()
+	}
+	ui.mu.Unlock()
+	close(ui.done)
 
 	reason := "quit"
-	switch cause := context.Cause(ctx); {
+	switch cause := context.Cause(ui.ctx); {
 	case errors.Is(cause, errIdle):
 		reason = "idle"
-		fmt.Fprintf(sess, "\r\n空闲超过 %s，会话已结束。\r\n", s.cfg.IdleTimeout)
 	case errors.Is(cause, errShutdown):
 		reason = "shutdown"
-		fmt.Fprint(sess, "\r\n服务器正在停机维护，会话已结束，请稍后重新连接。\r\n")
-	case ctx.Err() != nil:
+	case errors.Is(cause, errExpired):
+		reason = "resume window passed"
+	case errors.Is(cause, errTooManyDetached):
+		reason = "too many detached sessions"
+	case errors.Is(cause, errDisconnected):
 		reason = "disconnected"
-	case runErr != nil:
+	case runErr != nil && !errors.Is(runErr, context.Canceled):
 		reason = "error"
 	}
-	attrs := []any{"reason", reason, "duration", time.Since(start).Round(time.Millisecond).String(),
-		"bytes_out", out.n.Load(), "bytes_in", in.n.Load()}
-	if runErr != nil && reason == "error" {
+	attrs := []any{"reason", reason, "detached", detached, "duration", time.Since(ui.started).Round(time.Millisecond).String(),
+		"bytes_out", ui.out.n.Load(), "bytes_in", ui.bytesIn.Load()}
+	if reason == "error" {
 		attrs = append(attrs, "err", runErr)
 	}
-	log.Info("ssh session end", attrs...)
-	_ = sess.Exit(0)
+	ui.log.Info("ssh session end", attrs...)
 }
 
 // admit counts a UI session in, unless the server is full or closing.
-func (s *Server) admit(end context.CancelCauseFunc) (*uiSession, bool) {
+// Detached sessions count: they hold a UI and a jxjy login.
+func (s *Server) admit(ui *uiSession) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing || (s.cfg.MaxSessions > 0 && len(s.sessions) >= s.cfg.MaxSessions) {
-		return nil, false
+		return false
 	}
-	ui := &uiSession{end: end}
 	s.sessions[ui] = struct{}{}
-	return ui, true
+	s.running.Add(1)
+	return true
 }
 
 func (s *Server) release(ui *uiSession) {
@@ -325,11 +426,26 @@ func (s *Server) release(ui *uiSession) {
 	s.mu.Unlock()
 }
 
-// Sessions is the number of UI sessions running.
+// Sessions is the number of UI sessions running, detached ones included.
 func (s *Server) Sessions() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.sessions)
+}
+
+// Detached is the number of UI sessions running without a connection.
+func (s *Server) Detached() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for ui := range s.sessions {
+		ui.mu.Lock()
+		if ui.att == nil {
+			n++
+		}
+		ui.mu.Unlock()
+	}
+	return n
 }
 
 // publicAddr is the host and port the operator reaches this server on.
@@ -360,57 +476,47 @@ func asciiFor(env []string, def bool) bool {
 	return def
 }
 
-// followWindows passes the client's window changes on; a size not yet
-// read is replaced by the newer one.
-func followWindows(ctx context.Context, windows <-chan ssh.Window, sizes chan screen.Size) {
+// keepAlive closes conn once it has answered nothing for three intervals.
+func keepAlive(ctx context.Context, conn gossh.Conn, every time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case w, ok := <-windows:
-			if !ok {
-				return
-			}
-			select {
-			case <-sizes:
-			default:
-			}
-			sizes <- screen.Size{Width: w.Width, Height: w.Height}
+		case <-tick.C:
+		}
+		replied := make(chan struct{})
+		go func() {
+			// Any answer, even "unknown request", is a sign of life.
+			_, _, _ = conn.SendRequest("keepalive@openssh.com", true, nil)
+			close(replied)
+		}()
+		select {
+		case <-ctx.Done():
+			return
+		case <-replied:
+		case <-time.After(3 * every):
+			log.Warn("ssh connection silent, closing it", "after", (3 * every).String())
+			_ = conn.Close()
+			return
 		}
 	}
 }
 
-// activityReader is the session's input, noting when a key last came.
-type activityReader struct {
-	r    io.Reader
-	n    atomic.Int64
-	last atomic.Int64 // unix nanoseconds
-}
-
-func (a *activityReader) touch() { a.last.Store(time.Now().UnixNano()) }
-
-func (a *activityReader) Read(p []byte) (int, error) {
-	n, err := a.r.Read(p)
-	if n > 0 {
-		a.n.Add(int64(n))
-		a.touch()
-	}
-	return n, err
-}
-
-// watchIdle calls expire once in has been quiet for timeout; the returned
+// watchIdle calls expire once quiet has reached timeout; the returned
 // func stops watching.
-func watchIdle(in *activityReader, timeout time.Duration, expire func()) (stop func()) {
+func watchIdle(quiet func() time.Duration, timeout time.Duration, expire func()) (stop func()) {
 	var t *time.Timer
 	var mu sync.Mutex
 	check := func() {
-		quiet := time.Since(time.Unix(0, in.last.Load()))
-		if quiet >= timeout {
+		q := quiet()
+		if q >= timeout {
 			expire()
 			return
 		}
 		mu.Lock()
-		t.Reset(timeout - quiet)
+		t.Reset(timeout - q)
 		mu.Unlock()
 	}
 	mu.Lock()
@@ -421,17 +527,6 @@ func watchIdle(in *activityReader, timeout time.Duration, expire func()) (stop f
 		t.Stop()
 		mu.Unlock()
 	}
-}
-
-type countingWriter struct {
-	w io.Writer
-	n atomic.Int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n.Add(int64(n))
-	return n, err
 }
 
 // services builds one session's services, naming its client's address when

@@ -27,6 +27,7 @@ import (
 
 // env is a jxjy server and an SSH server in front of it.
 type env struct {
+	jx       *servertest.Env
 	srv      *Server
 	addr     string
 	files    string
@@ -38,7 +39,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func start(t *testing.T, tweak func(*Config)) *env {
+func start(t testing.TB, tweak func(*Config)) *env {
 	t.Helper()
 	db, err := store.Open(t.Context(), "sqlite:///"+filepath.Join(t.TempDir(), "t.db"), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -46,13 +47,12 @@ func start(t *testing.T, tweak func(*Config)) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	jx := servertest.Start(t, db, false)
-	e := &env{files: filepath.Join(t.TempDir(), "files")}
+	e := &env{jx: jx, files: filepath.Join(t.TempDir(), "files")}
 	cfg := Config{
-		ServerURL: jx.URL,
 		Services: func() common.Services {
 			e.services.Add(1)
 			c := jx.Client()
-			return common.Services{Auth: c, Ref: c, Admin: c, Health: c}
+			return common.Services{Auth: c, Ref: c, Admin: c, Health: c, Persons: c, Records: c, Attachments: c, History: c, Credit: c}
 		},
 		HostKeyPath: filepath.Join(t.TempDir(), "host_key"),
 		FilesDir:    e.files,
@@ -95,7 +95,7 @@ func (e *env) dial(user string, auth ...gossh.AuthMethod) (*gossh.Client, error)
 	return c, nil
 }
 
-func (e *env) mustDial(t *testing.T, user string, auth ...gossh.AuthMethod) *gossh.Client {
+func (e *env) mustDial(t testing.TB, user string, auth ...gossh.AuthMethod) *gossh.Client {
 	t.Helper()
 	c, err := e.dial(user, auth...)
 	if err != nil {
@@ -107,7 +107,7 @@ func (e *env) mustDial(t *testing.T, user string, auth ...gossh.AuthMethod) *gos
 
 // ui is one terminal session as the operator's client sees it.
 type ui struct {
-	t    *testing.T
+	t    testing.TB
 	sess *gossh.Session
 	in   io.Writer
 	mu   sync.Mutex
@@ -127,7 +127,12 @@ func (u *ui) text() string {
 	return u.out.String()
 }
 
-func openUI(t *testing.T, c *gossh.Client) *ui {
+func openUI(t testing.TB, c *gossh.Client) *ui {
+	t.Helper()
+	return openUIAt(t, c, 80, 24)
+}
+
+func openUIAt(t testing.TB, c *gossh.Client, width, height int) *ui {
 	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
@@ -138,7 +143,7 @@ func openUI(t *testing.T, c *gossh.Client) *ui {
 	if u.in, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+	if err := sess.RequestPty("xterm-256color", height, width, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {
@@ -232,7 +237,6 @@ func TestResizeRedrawsAtTheNewSize(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		after := u.text()[before:]
-		// The title bar's URL is pushed to the right edge of 120 columns.
 		if strings.Contains(after, "\x1b[2J") && strings.Contains(after, "用户登录") {
 			break
 		}
@@ -473,5 +477,22 @@ func TestKeystrokesAreCheap(t *testing.T) {
 	time.Sleep(time.Second)
 	if n := len(u.text()) - before; n != 0 {
 		t.Errorf("idle screen sent %d bytes in a second", n)
+	}
+}
+
+// SSH users see the public host in the title bar, or nothing; never the
+// jxjy server's own (loopback) URL.
+func TestTitleBarShowsThePublicHostOnly(t *testing.T) {
+	for _, public := range []string{"", "jxjy.example:2222"} {
+		e := start(t, func(c *Config) { c.PublicHost = public })
+		u := openUI(t, e.mustDial(t, "alice"))
+		u.waitFor("用户登录")
+		time.Sleep(200 * time.Millisecond)
+		if strings.Contains(u.text(), e.jx.URL) || strings.Contains(u.text(), "http://") {
+			t.Fatalf("the server URL %s is shown to SSH users", e.jx.URL)
+		}
+		if public != "" {
+			u.waitFor(public)
+		}
 	}
 }

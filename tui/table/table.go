@@ -43,6 +43,7 @@ type Table struct {
 	tickOn  bool
 	empty   string
 	focused bool
+	natural []int // each column's widest value, title included
 }
 
 // Tick toggles the tick of the selected row when the table is checkable.
@@ -53,12 +54,17 @@ var TickAll = key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "全
 
 // New makes an empty, focused table; empty is shown while it has no rows.
 func New(st *styles.Styles, km *keys.KeyMap, empty string, cols ...Column) *Table {
-	return &Table{st: st, keys: km, cols: cols, empty: empty, ticks: map[int64]bool{}, focused: true,
+	t := &Table{st: st, keys: km, cols: cols, empty: empty, ticks: map[int64]bool{}, focused: true,
 		width: 40, height: 5}
+	t.measure()
+	return t
 }
 
 // SetCheckable turns ticks on: space ticks the selected row.
 func (t *Table) SetCheckable(on bool) { t.tickOn = on }
+
+// Checkable reports whether rows take ticks.
+func (t *Table) Checkable() bool { return t.tickOn }
 
 // SetEmpty changes the text shown while there are no rows.
 func (t *Table) SetEmpty(s string) { t.empty = s }
@@ -75,6 +81,7 @@ func (t *Table) SetRows(rows []Row) {
 		selected = r.ID
 	}
 	t.rows = rows
+	t.measure()
 	present := map[int64]bool{}
 	for i, r := range rows {
 		present[r.ID] = true
@@ -151,9 +158,11 @@ func (t *Table) Update(k tea.KeyMsg) bool {
 	case key.Matches(k, t.keys.Down):
 		t.cursor = max(min(t.cursor+1, len(t.rows)-1), 0)
 	case k.Type == tea.KeyPgUp:
-		t.cursor = max(t.cursor-t.bodyRows(), 0)
+		t.PageUp()
+		return true
 	case k.Type == tea.KeyPgDown:
-		t.cursor = max(min(t.cursor+t.bodyRows(), len(t.rows)-1), 0)
+		t.PageDown()
+		return true
 	case k.Type == tea.KeyHome:
 		t.cursor = 0
 	case k.Type == tea.KeyEnd:
@@ -181,6 +190,47 @@ func (t *Table) Update(k tea.KeyMsg) bool {
 	return true
 }
 
+// PageDown turns the page: the row under the last visible one comes to
+// the top and the cursor moves by as many rows, so no row is skipped.
+func (t *Table) PageDown() {
+	rows := t.bodyRows()
+	if t.offset+rows >= len(t.rows) {
+		t.cursor = max(len(t.rows)-1, 0)
+		return
+	}
+	t.offset += rows
+	t.cursor = max(min(t.cursor+rows, len(t.rows)-1), 0)
+	t.offset = max(min(t.offset, len(t.rows)-rows), 0)
+}
+
+// PageUp turns back a page.
+func (t *Table) PageUp() {
+	rows := t.bodyRows()
+	if t.offset == 0 {
+		t.cursor = 0
+		return
+	}
+	t.offset = max(t.offset-rows, 0)
+	t.cursor = max(t.cursor-rows, 0)
+}
+
+// Offset is the position of the first visible row.
+func (t *Table) Offset() int { return t.offset }
+
+// Visible is how many rows show at once.
+func (t *Table) Visible() int { return min(t.bodyRows(), max(len(t.rows)-t.offset, 0)) }
+
+// Rows is how many rows fit on screen.
+func (t *Table) Rows() int { return t.bodyRows() }
+
+// Place puts the cursor on row cursor with row offset at the top (after
+// rows were added above those on screen), within bounds.
+func (t *Table) Place(cursor, offset int) {
+	t.cursor = max(min(cursor, len(t.rows)-1), 0)
+	t.offset = max(offset, 0)
+	t.scroll()
+}
+
 // SetSize gives the table w×h cells, the header line included.
 func (t *Table) SetSize(w, h int) {
 	t.width, t.height = max(w, 1), max(h, 2)
@@ -200,29 +250,56 @@ func (t *Table) scroll() {
 	t.offset = max(min(t.offset, len(t.rows)-rows), 0)
 }
 
-// widths lays the columns out in the room after the tick column.
+// widths lays the columns out in the room after the tick column, by
+// priority: every column asks for its widest value (title included); when
+// that is more than the room, Flex columns (names, titles) give way first,
+// the widest first, down to their Width; fixed ones (status, dates, hours)
+// are cut only when the flex ones have nothing left to give. Room
+// left over stays empty, so a selected row lights only what it holds.
 func (t *Table) widths() []int {
 	room := t.width - t.tickWidth() - (len(t.cols) - 1)
 	out := make([]int, len(t.cols))
-	fixed, flex := 0, 0
+	used := 0
 	for i, c := range t.cols {
-		out[i] = c.Width
-		fixed += c.Width
-		if c.Flex {
-			flex++
-		}
+		out[i] = max(c.Width, t.natural[i])
+		used += out[i]
 	}
-	if extra := room - fixed; extra > 0 && flex > 0 {
-		for i, c := range t.cols {
-			if c.Flex {
-				share := extra / flex
-				out[i] += share
-				extra -= share
-				flex--
+	// Flex columns give a cell at a time, the widest first (the last of
+	// equals), so a long name and a long title are cut alike.
+	for used > room {
+		widest := -1
+		for i := len(t.cols) - 1; i >= 0; i-- {
+			if t.cols[i].Flex && out[i] > t.cols[i].Width && (widest < 0 || out[i] > out[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		out[widest]--
+		used--
+	}
+	for i := len(t.cols) - 1; i >= 0 && used > room; i-- {
+		give := min(used-room, max(out[i]-min(t.cols[i].Width, 2), 0))
+		out[i] -= give
+		used -= give
+	}
+	return out
+}
+
+// measure notes each column's widest value.
+func (t *Table) measure() {
+	t.natural = make([]int, len(t.cols))
+	for i, c := range t.cols {
+		t.natural[i] = textwidth.Width(c.Title)
+	}
+	for _, r := range t.rows {
+		for i := range t.cols {
+			if i < len(r.Cells) {
+				t.natural[i] = max(t.natural[i], textwidth.Width(r.Cells[i]))
 			}
 		}
 	}
-	return out
 }
 
 func (t *Table) tickWidth() int {
@@ -252,6 +329,11 @@ func (t *Table) View() string {
 		titles[i] = c.Title
 	}
 	head := strings.Repeat(" ", t.tickWidth()) + t.line(titles, widths)
+	used := len(widths) - 1
+	for _, w := range widths {
+		used += w
+	}
+	used = min(used, t.width-t.tickWidth())
 	lines := []string{t.st.Heading.Render(head)}
 	if len(t.rows) == 0 {
 		lines = append(lines, t.st.Muted.Render(textwidth.Truncate(t.empty, t.width, t.st.Ellipsis)))
@@ -266,7 +348,7 @@ func (t *Table) View() string {
 				tick = "[x] "
 			}
 		}
-		text := textwidth.PadRight(t.line(r.Cells, widths), t.width-t.tickWidth())
+		text := textwidth.PadRight(t.line(r.Cells, widths), used)
 		if i == t.cursor && t.focused {
 			text = t.st.Selected.Render(text)
 		}

@@ -115,3 +115,22 @@ func TestScrollingKeepsTheCursorInView(t *testing.T) {
 		t.Fatal("an empty table shows its empty text and selects nothing")
 	}
 }
+
+// Columns take their widest value; short of room, the flex (name) column
+// gives way with "…" while the fixed ones (status, date) stay whole, and
+// the selected row lights only the columns, not the empty room after.
+func TestColumnsShrinkByPriority(t *testing.T) {
+	tb := New(styles.New(false), keys.New(false), "空",
+		Column{Title: "单位名称", Width: 6, Flex: true}, Column{Title: "状态", Width: 4}, Column{Title: "日期", Width: 5})
+	tb.SetRows([]Row{{ID: 1, Cells: []string{"广州市天河区珠江新城人力资源服务有限公司", "不同意推荐", "2026-12-07"}}})
+	tb.SetSize(40, 3)
+	v := plain(tb.View())
+	if !strings.Contains(v, "不同意推荐") || !strings.Contains(v, "2026-12-07") || !strings.Contains(v, "…") {
+		t.Fatalf("status or date cut, or the name not:\n%s", v)
+	}
+	tb.SetSize(80, 3)
+	v = plain(tb.View())
+	if !strings.Contains(v, "广州市天河区珠江新城人力资源服务有限公司 不同意推荐 2026-12-07") {
+		t.Fatalf("room enough, yet cut:\n%s", v)
+	}
+}

@@ -169,3 +169,30 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// RunPair is Run with two stores over one database, each with its own
+// pools and instance id, as two server processes are (or a server and
+// the one that replaced it after a crash). Both read one Clock.
+func RunPair(t *testing.T, fn func(t *testing.T, a, b *store.DB, clock *Clock)) {
+	t.Helper()
+	pair := func(t *testing.T, url string) {
+		clock := NewClock(time.Now())
+		var dbs [2]*store.DB
+		for i := range dbs {
+			db, err := store.Open(t.Context(), url, store.Options{Now: clock.Now,
+				Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+			if err != nil {
+				t.Fatalf("open store %d: %v", i, err)
+			}
+			register(t, db, clock)
+			dbs[i] = db
+		}
+		fn(t, dbs[0], dbs[1], clock)
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		pair(t, "sqlite://"+filepath.Join(t.TempDir(), "jxjy.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pair(t, PostgresURL(t))
+	})
+}
