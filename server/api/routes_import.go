@@ -145,7 +145,9 @@ func (a *API) runImport(w http.ResponseWriter, r *http.Request,
 	}
 	value, last, err := work(r.Context(), up)
 	if err != nil && a.clientClosed(r, err) {
-		if lines == nil {
+		// The writer goroutine must be done with w before the handler
+		// returns, even when nobody reads the stream any more.
+		if lines == nil || !lines.finish() {
 			w.WriteHeader(StatusClientClosed)
 		}
 		return StoredResponse{Status: StatusClientClosed}
