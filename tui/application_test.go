@@ -223,7 +223,7 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 		// 第四步: 送审 right from the 附件 panel, confirmed.
 		unit.mustSee("ctrl+t 送审")
 		unit.press(tea.KeyCtrlT)
-		unit.mustSee("确定送审吗？(y/n)")
+		unit.mustSee("送审“广州市越秀区新创信息技术有限公司”", "(y/n)")
 		unit.typeText("y")
 		unit.mustSee("已送审，请等待主管部门审核", "状态：已送审")
 		unit.mustNotSee("[") // read-only: no input fields
@@ -262,6 +262,8 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 		gz.mustSee("请填写退回原因")
 		gz.typeText("营业执照扫描件不清晰，请重新上传")
 		gz.press(tea.KeyEnter)
+		gz.mustSee("退回“广州市越秀区新创信息技术有限公司”", "(y/n)")
+		gz.typeText("y")
 		gz.mustSee("已退回，单位修改后可重新送审", "已退回")
 
 		// The unit sees the reason, fixes and sends again.
@@ -285,7 +287,7 @@ func TestOnboardingWalkThroughTheUI(t *testing.T) {
 		gz.press(tea.KeyCtrlR)
 		gz.press(tea.KeyEnd, tea.KeyEnter)
 		gz.typeText("a")
-		gz.mustSee("确定同意吗？(y/n)")
+		gz.mustSee("同意“广州市越秀区新创信息技术有限公司”", "(y/n)")
 		gz.typeText("y")
 		gz.mustSee("已同意，该单位的其他功能已开通", "已通过")
 

@@ -117,6 +117,8 @@ func TestEndToEndPlanToCredits(t *testing.T) {
 		d.Press(tea.KeyEsc)
 		d.MustSee("专业课程：GD-ZY-003")
 		d.Press(tea.KeyCtrlT)
+		d.MustSee("送审计划“安全运维专项培训计划”（1个培训班）？")
+		d.Type("y")
 		d.MustSee("计划尚不能送审", "科目学时合计3")
 		d.Press(tea.KeyEsc)
 		d.Press(tea.KeyEnter)
@@ -134,9 +136,13 @@ func TestEndToEndPlanToCredits(t *testing.T) {
 		d.MustSee("培训通知.pdf", "附件(1)")
 		d.Press(tea.KeyCtrlP)
 
-		// Step 12: 送审.
+		// Step 12: 送审, confirmed; the refusal from before is gone.
+		d.MustNotSee("计划尚不能送审")
 		d.Press(tea.KeyCtrlT)
+		d.MustSee("送审计划“安全运维专项培训计划”")
+		d.Type("y")
 		d.MustSee("已送审")
+		d.MustNotSee("ctrl+t 送审", "n 新增培训班")
 
 		// demo-authority returns it with a reason.
 		w.as(store.DemoAuthority, "专业课计划审核")
@@ -149,7 +155,10 @@ func TestEndToEndPlanToCredits(t *testing.T) {
 		d.MustSee("请填写不同意的原因")
 		d.Type("请补充培训对象范围")
 		d.Press(tea.KeyEnter)
+		d.MustSee("不同意并退案计划“安全运维专项培训计划”")
+		d.Type("y")
 		d.MustSee("已审核：已退回")
+		d.MustNotSee("a 同意")
 
 		// The unit fixes it and sends it again.
 		w.as(store.DemoUnit, "专业课计划申报")
@@ -162,6 +171,7 @@ func TestEndToEndPlanToCredits(t *testing.T) {
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("培训对象：运维岗位人员、安全岗位人员")
 		d.Press(tea.KeyCtrlT)
+		d.Type("y")
 		d.MustSee("已送审")
 
 		// The authority approves.
@@ -170,6 +180,8 @@ func TestEndToEndPlanToCredits(t *testing.T) {
 		d.Press(tea.KeyEnter)
 		d.Type("a")
 		d.Press(tea.KeyEnter)
+		d.MustSee("同意计划“安全运维专项培训计划”")
+		d.Type("y")
 		d.MustSee("已审核：已通过")
 
 		// 培训班设置: 开班; a cancelled class stays cancelled.
@@ -300,7 +312,10 @@ func TestEndToEndCatalogAndRejection(t *testing.T) {
 		d.Type("x")
 		d.Type("与年度计划重复")
 		d.Press(tea.KeyEnter)
+		d.MustSee("不同意并结案计划“2026年度网络与信息安全")
+		d.Type("y")
 		d.MustSee("已审核：不同意并结案")
+		d.MustNotSee("x 不同意并结案")
 		d.Type("x")
 		d.MustSee("不能审核")
 

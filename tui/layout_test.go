@@ -46,6 +46,7 @@ func snapshots(t *testing.T, ascii bool) map[string]string {
 		return &domain.Error{Code: domain.CodeUnavailable, Message: "无法连接服务器：拨号 tcp 127.0.0.1:8080 连接被拒绝，请确认服务器已启动后重试"}
 	}
 	d.press(tea.KeyEsc)
+	d.typeText("y") // esc on a filled registration asks first
 	fillRegistration(d, "91440101MA5911110H")
 	take("register unavailable", d)
 	d.auth.register = nil
@@ -70,6 +71,7 @@ func snapshots(t *testing.T, ascii bool) map[string]string {
 	take("password server errors", d)
 
 	d.press(tea.KeyCtrlX)
+	d.typeText("y") // logging out with typed passwords asks first
 	long := unitUser
 	long.DisplayName = "广州市天河区珠江新城某某某某某某某某某某人力资源服务与科技发展有限公司"
 	d.auth.login = loginAs(long)

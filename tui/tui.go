@@ -23,6 +23,7 @@ import (
 	"jxjy/tui/credit"
 	"jxjy/tui/login"
 	"jxjy/tui/menu"
+	"jxjy/tui/pane"
 	"jxjy/tui/password"
 	"jxjy/tui/personnel"
 	"jxjy/tui/plan"
@@ -91,7 +92,9 @@ type Model struct {
 	modules menu.Registry
 	help    help.Model
 
-	confirmQuit bool
+	// ask is the root's question: quitting, or throwing unsaved input
+	// away (logout, esc on a filled form).
+	ask         pane.Confirm
 	reach       reachability
 	unencrypted bool
 }
@@ -236,8 +239,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		if v, ok := msg.Value.(sessionRefreshed); ok {
-			if msg.Err == nil {
-				m.applySession(v.session)
+			if msg.Err == nil && m.applySession(v.session) {
+				return m, m.screen.Update(common.SessionChanged{User: v.session.User})
 			}
 			return m, nil
 		}
@@ -260,28 +263,36 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.screen.Update(msg)
 }
 
-// handleKey answers the quit question, or takes the global keys, or passes
-// the key on. Printable keys are text while a field has the keyboard.
+// handleKey answers the root's question, or takes the global keys, or
+// passes the key on. Printable keys are text while a field has the
+// keyboard. Unsaved input is never thrown away without a question: quit
+// and logout ask when the screen is dirty, and a key the screen says
+// would discard input (esc on a filled form) waits for y. On n nothing
+// has moved, so the operator is back in the very field they left.
 func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 	km := m.c.Keys
-	if m.confirmQuit {
-		switch {
-		case key.Matches(k, km.Yes):
-			return tea.Quit
-		case key.Matches(k, km.No):
-			m.confirmQuit = false
-		}
-		return nil
+	if cmd, asked := m.ask.Update(m.c, k); asked {
+		return cmd
 	}
 	text := k.Type == tea.KeyRunes && m.screen.Typing()
 	switch {
 	case key.Matches(k, km.Quit) && !text:
-		m.confirmQuit = true
+		question := "确定退出吗？"
+		if common.IsDirty(m.screen) {
+			question = common.DiscardQuestion
+		}
+		m.ask.Ask(question, func() tea.Cmd { return tea.Quit })
 	case key.Matches(k, km.Help) && !text:
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize(m.c.Width, m.c.Height)
 	case key.Matches(k, km.Logout) && m.session != nil:
+		if common.IsDirty(m.screen) {
+			m.ask.Ask(common.DiscardQuestion, m.logout)
+			return nil
+		}
 		return m.logout()
+	case common.Discards(m.screen, k):
+		m.ask.Ask(common.DiscardQuestion, func() tea.Cmd { return m.screen.Update(k) })
 	default:
 		return m.screen.Update(k)
 	}
@@ -337,20 +348,22 @@ func (m *Model) refreshSession() tea.Cmd {
 }
 
 // applySession takes a reloaded session; when the account changed, the
-// menu is rebuilt for it, keeping the module the operator is in.
-func (m *Model) applySession(s domain.Session) {
+// menu is rebuilt for it, keeping the module the operator is in, and it
+// reports true.
+func (m *Model) applySession(s domain.Session) bool {
 	if m.session == nil || s.User == m.session.User {
-		return
+		return false
 	}
 	m.session = &s
 	old, ok := m.screen.(*menu.Model)
 	if !ok {
-		return
+		return true
 	}
 	rebuilt := menu.New(m.c, s.User, m.modules)
 	rebuilt.Keep(old)
 	m.screen = rebuilt
 	m.resize(m.c.Width, m.c.Height)
+	return true
 }
 
 // logout leaves at once; the server is told in the background, so an
@@ -407,8 +420,8 @@ func (m *Model) View() string {
 	}
 	bodyH := max(h-2-m.helpRows(), 1)
 	var bottom string
-	if m.confirmQuit {
-		bottom = m.c.Styles.Confirm.Render(" 确定退出吗？(y/n)")
+	if m.ask.Asking() {
+		bottom = m.c.Styles.Confirm.Render(" " + m.ask.Question() + "(y/n)")
 	} else {
 		bottom = m.help.View(rootHelp{m})
 		if !m.help.ShowAll {

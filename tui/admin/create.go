@@ -6,11 +6,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 )
 
 // Field keys, as domain.NewAccount names them in field errors.
@@ -28,8 +28,8 @@ type CreateAuthority struct {
 	form    *form.Form
 	regions *common.RegionPicker
 	ref     domain.Reference
-	outcome outcome
-	confirm string // the question before setting up a county's authority
+	outcome pane.Outcome
+	ask     pane.Confirm // the question before setting up a county's authority
 
 	width, height int
 }
@@ -80,8 +80,8 @@ func (m *CreateAuthority) loadReference() tea.Cmd {
 func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		if m.confirm != "" {
-			return m.answer(msg)
+		if cmd, ok := m.ask.Update(m.c, msg); ok {
+			return cmd
 		}
 		if key.Matches(msg, m.c.Keys.Reload) {
 			return m.loadReference()
@@ -110,12 +110,12 @@ func (m *CreateAuthority) Update(msg tea.Msg) tea.Cmd {
 func (m *CreateAuthority) referenceDone(ref domain.Reference, err error) {
 	if err != nil {
 		m.regions.SetEmpty("地区加载失败，按 ctrl+r 重试")
-		m.outcome.failure = common.ErrorText(err)
+		m.outcome.Failure = common.ErrorText(err)
 		return
 	}
 	m.ref = ref
-	if !m.outcome.busy {
-		m.outcome.failure = ""
+	if !m.outcome.Busy {
+		m.outcome.Failure = ""
 	}
 	m.regions.SetReference(ref, 1)
 }
@@ -145,31 +145,19 @@ func authorityNote(ref domain.Reference, code string) string {
 // submit checks the form; a region without an authority asks first, since
 // the account sets one up and hands it the region's units for good.
 func (m *CreateAuthority) submit() tea.Cmd {
-	if m.outcome.busy || !m.form.Validate() {
+	if m.outcome.Busy || !m.outcome.Validate(m.form) {
 		return nil
 	}
 	code := m.form.Value(fieldRegion)
 	if _, ok := authorityOf(m.ref, code); !ok {
-		m.confirm = "将设立" + common.RegionLabel(m.ref, code) + "人力资源和社会保障局，本地区单位改由其主管。确定创建吗？(y/n)"
+		m.ask.Ask("将设立"+common.RegionLabel(m.ref, code)+"人力资源和社会保障局，本地区单位改由其主管。\n确定创建吗？", m.create)
 		return nil
 	}
 	return m.create()
 }
 
-// answer takes the operator's y or n to the confirmation; other keys wait.
-func (m *CreateAuthority) answer(k tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(k, m.c.Keys.Yes):
-		m.confirm = ""
-		return m.create()
-	case key.Matches(k, m.c.Keys.No):
-		m.confirm = ""
-	}
-	return nil
-}
-
 func (m *CreateAuthority) create() tea.Cmd {
-	m.outcome.start()
+	m.outcome.Start()
 	acc := domain.NewAccount{
 		Username:   strings.TrimSpace(m.form.Value(fieldUsername)),
 		Password:   m.form.Value(fieldPassword),
@@ -185,14 +173,15 @@ func (m *CreateAuthority) create() tea.Cmd {
 
 func (m *CreateAuthority) createDone(u domain.User, err error) {
 	if err != nil {
-		m.outcome.fail(m.form, err)
+		m.outcome.FailForm(m.form, err)
 		return
 	}
-	m.outcome = outcome{success: "已创建主管部门账号：" + u.Username +
+	m.outcome = pane.Outcome{Success: "已创建主管部门账号：" + u.Username +
 		"\n所属：" + u.DisplayName + "（" + u.RegionCode + "）" +
 		"\n该账号首次登录时须修改密码。"}
 	m.form.Clear(fieldUsername)
 	m.form.Clear(fieldPassword)
+	m.form.MarkClean()
 	m.form.Focus(fieldUsername)
 }
 
@@ -205,12 +194,18 @@ func (m *CreateAuthority) SetSize(w, h int) {
 // Typing is always true once the module has the keyboard.
 func (m *CreateAuthority) Typing() bool { return true }
 
+// Nested is true while the question asks, so esc answers no.
+func (m *CreateAuthority) Nested() bool { return m.ask.Asking() }
+
+// Dirty reports a form typed and not sent.
+func (m *CreateAuthority) Dirty() bool { return m.form.Dirty() }
+
 // View is the form and the outcome line.
 func (m *CreateAuthority) View() string {
-	if m.confirm != "" {
-		return m.form.View() + "\n\n" + m.c.Styles.Notice.Render(lipgloss.NewStyle().Width(m.width).Render(m.confirm))
+	if m.ask.Asking() {
+		return m.form.View() + "\n\n" + m.ask.View(m.c, m.width)
 	}
-	return m.form.View() + "\n\n" + m.outcome.view(m.c, m.width)
+	return m.form.View() + "\n\n" + m.outcome.View(m.c, m.width)
 }
 
 // ShortHelp lists the module's keys.

@@ -341,6 +341,14 @@ func (m *Dictionaries) saved(v dictSaved, err error) tea.Cmd {
 
 // Nested reports a screen esc should close first: a dictionary's items,
 // the form or the history.
+// Dirty reports an item being typed and not saved.
+func (m *Dictionaries) Dirty() bool { return m.form != nil && m.form.Dirty() }
+
+// Discards reports whether k closes the item form with its changes.
+func (m *Dictionaries) Discards(k tea.KeyMsg) bool {
+	return m.trailOf == 0 && key.Matches(k, m.c.Keys.Back) && m.Dirty()
+}
+
 func (m *Dictionaries) Nested() bool { return m.open >= 0 || m.form != nil || m.trailOf != 0 }
 
 // Typing reports whether a field has the keyboard.

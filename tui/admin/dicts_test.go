@@ -71,6 +71,8 @@ func TestDictionaryMaintenance(t *testing.T) {
 		d.Press(tea.KeyEnter)
 		d.MustSee("该代码已存在", "重复代码")
 		d.Press(tea.KeyEsc)
+		d.MustSee("有未保存的修改，确定放弃吗？(y/n)")
+		d.Type("y")
 		d.MustNotSee("新增学习形式")
 
 		// The cursor is on the new row: disable it.
@@ -113,6 +115,7 @@ func TestDictionaryMaintenance(t *testing.T) {
 		d.MustSee("数据已被他人修改", "虚拟仿真")
 		d.Fits("rename conflict")
 		d.Press(tea.KeyEsc)
+		d.Type("y") // what was typed is thrown away only on y
 		d.Press(tea.KeyCtrlR)
 		d.MustSee("仿真实训")
 		d.Type("e")

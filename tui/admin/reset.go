@@ -10,6 +10,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 )
 
 // ResetPassword is 重置密码: sets someone's password; they must change it
@@ -18,7 +19,7 @@ type ResetPassword struct {
 	c       *common.Common
 	id      common.ScreenID
 	form    *form.Form
-	outcome outcome
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -59,10 +60,10 @@ func (m *ResetPassword) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *ResetPassword) submit() tea.Cmd {
-	if m.outcome.busy || !m.form.Validate() {
+	if m.outcome.Busy || !m.outcome.Validate(m.form) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	req := domain.PasswordReset{Username: strings.TrimSpace(m.form.Value(fieldUsername)), Password: m.form.Value(fieldPassword)}
 	admin := m.c.Services.Admin
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
@@ -78,12 +79,13 @@ func (m *ResetPassword) done(username string, err error) {
 			err = &domain.Error{Code: domain.CodeNotFound, Message: domain.ErrorMessage(err),
 				Fields: map[string]string{fieldUsername: domain.ErrorMessage(err)}}
 		}
-		m.outcome.fail(m.form, err)
+		m.outcome.FailForm(m.form, err)
 		return
 	}
-	m.outcome = outcome{success: "密码已重置：" + username + "\n该用户下次登录时须修改密码。"}
+	m.outcome = pane.Outcome{Success: "密码已重置：" + username + "\n该用户下次登录时须修改密码。"}
 	m.form.Clear(fieldUsername)
 	m.form.Clear(fieldPassword)
+	m.form.MarkClean()
 	m.form.Focus(fieldUsername)
 }
 
@@ -96,9 +98,12 @@ func (m *ResetPassword) SetSize(w, h int) {
 // Typing is always true once the module has the keyboard.
 func (m *ResetPassword) Typing() bool { return true }
 
+// Dirty reports a form typed and not sent.
+func (m *ResetPassword) Dirty() bool { return m.form.Dirty() }
+
 // View is the form and the outcome line.
 func (m *ResetPassword) View() string {
-	return m.form.View() + "\n\n" + m.outcome.view(m.c, m.width)
+	return m.form.View() + "\n\n" + m.outcome.View(m.c, m.width)
 }
 
 // ShortHelp lists the module's keys.

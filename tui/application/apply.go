@@ -13,6 +13,7 @@ import (
 	"jxjy/tui/common"
 	"jxjy/tui/form"
 	"jxjy/tui/history"
+	"jxjy/tui/pane"
 	"jxjy/tui/textwidth"
 )
 
@@ -37,9 +38,9 @@ type Apply struct {
 	strict   bool              // checks demand every required field (送审)
 	section  section
 	offset   int // scroll of the read-only view
-	confirm  bool
+	ask      pane.Confirm
 	submitAt bool // submit once the pending save succeeds
-	outcome  outcome
+	outcome  pane.Outcome
 
 	files   *attachment.Panel
 	history *history.Panel
@@ -121,9 +122,14 @@ func (m *Apply) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		return m.key(k)
 	}
+	if _, ok := msg.(common.SessionChanged); ok {
+		// The account moved on (an authority approved or returned the
+		// application): show the application as it now stands.
+		return m.load(false)
+	}
 	cmds := []tea.Cmd{m.files.Update(msg, false), m.history.Update(msg, false)}
 	if m.files.TakeChanged() {
-		m.outcome = outcome{}
+		m.outcome = pane.Outcome{}
 		cmds = append(cmds, m.load(false))
 	}
 	if r, ok := msg.(common.Result); ok && r.To == m.id {
@@ -136,7 +142,7 @@ func (m *Apply) result(r common.Result) tea.Cmd {
 	switch v := r.Value.(type) {
 	case common.ReferenceLoaded:
 		if r.Err != nil {
-			m.outcome.fail(nil, r.Err)
+			m.outcome.Failed(r.Err)
 			return nil
 		}
 		m.ref, m.hasRef = v.Ref, true
@@ -144,8 +150,12 @@ func (m *Apply) result(r common.Result) tea.Cmd {
 		m.fill()
 	case applicationLoaded:
 		if r.Err != nil {
-			m.outcome.fail(nil, r.Err)
+			m.outcome.Failed(r.Err)
 			return nil
+		}
+		if m.hasApp && v.app.Status != m.app.Status {
+			// The outcome spoke of the state before (已送审); it is gone.
+			m.outcome = pane.Outcome{}
 		}
 		if !v.refill && m.filled && m.dirty() && v.app.Status == m.app.Status {
 			// Unsaved input stays, and with it the version it was based on,
@@ -160,7 +170,7 @@ func (m *Apply) result(r common.Result) tea.Cmd {
 	case applicationSaved:
 		if r.Err != nil {
 			m.submitAt = false
-			m.outcome.fail(m.form, r.Err)
+			m.outcome.FailForm(m.form, r.Err)
 			return nil
 		}
 		m.app, m.filled = v.app, false
@@ -170,15 +180,15 @@ func (m *Apply) result(r common.Result) tea.Cmd {
 			return m.send()
 		}
 		m.strict = false
-		m.outcome = outcome{success: "已保存。上传附件后按 " + m.c.Keys.SendReview.Help().Key + " 送审"}
+		m.outcome = pane.Outcome{Success: "已保存。上传附件后按 " + m.c.Keys.SendReview.Help().Key + " 送审"}
 	case applicationSent:
 		if r.Err != nil {
-			m.outcome.fail(m.form, r.Err)
+			m.outcome.FailForm(m.form, r.Err)
 			return nil
 		}
 		m.app, m.filled, m.strict, m.offset = v.app, false, false, 0
 		m.fill()
-		m.outcome = outcome{success: "已送审，请等待主管部门审核"}
+		m.outcome = pane.Outcome{Success: "已送审，请等待主管部门审核"}
 		return tea.Batch(m.files.Load(v.app.ID, false), m.history.Load(v.app.ID),
 			common.Send(common.SessionStale{UnitStatus: v.app.Status}))
 	}
@@ -244,15 +254,8 @@ func (m *Apply) editable() bool { return m.hasApp && m.app.Status.Editable() }
 
 func (m *Apply) key(k tea.KeyMsg) tea.Cmd {
 	km := m.c.Keys
-	if m.confirm {
-		switch {
-		case key.Matches(k, km.Yes):
-			m.confirm = false
-			return m.submit()
-		case key.Matches(k, km.No):
-			m.confirm = false
-		}
-		return nil
+	if cmd, asked := m.ask.Update(m.c, k); asked {
+		return cmd
 	}
 	if m.section == sectionFiles && m.files.Nested() {
 		return m.files.Update(k, true)
@@ -262,7 +265,7 @@ func (m *Apply) key(k tea.KeyMsg) tea.Cmd {
 		m.section = m.section.cycle(key.Matches(k, km.PrevSection))
 		return nil
 	case key.Matches(k, km.Reload):
-		m.outcome = outcome{}
+		m.outcome = pane.Outcome{}
 		return tea.Batch(m.c.LoadReference(m.id), m.load(true))
 	case key.Matches(k, km.SendReview) && m.editable():
 		// 送审 comes right after uploading (the manual's fourth step), so it
@@ -307,15 +310,14 @@ func (m *Apply) formValue() domain.ApplicationForm {
 
 // save stores the draft: only what is filled in must be valid.
 func (m *Apply) save(thenSubmit bool) tea.Cmd {
-	if m.outcome.busy || !m.filled {
+	if m.outcome.Busy || !m.filled {
 		return nil
 	}
 	m.strict = thenSubmit
-	if !m.form.Validate() {
-		m.outcome = outcome{failure: "输入有误，请按提示修改"}
+	if !m.outcome.Validate(m.form) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	m.submitAt = thenSubmit
 	f, svc := m.formValue(), m.c.Services.Applications
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
@@ -326,20 +328,21 @@ func (m *Apply) save(thenSubmit bool) tea.Cmd {
 
 // askSubmit checks the whole form as the server will, then asks.
 func (m *Apply) askSubmit() tea.Cmd {
-	if m.outcome.busy || !m.filled {
+	if m.outcome.Busy || !m.filled {
 		return nil
 	}
 	m.strict = true
 	if !m.form.Validate() {
-		m.outcome = outcome{failure: "申请信息不完整，请按提示补充后再送审"}
+		m.outcome = pane.Outcome{Failure: "申请信息不完整，请按提示补充后再送审"}
 		return nil
 	}
 	if max(m.files.Len(), m.app.Attachments) == 0 {
-		m.outcome = outcome{failure: "请至少上传一个附件（如营业执照扫描件）：按 " + m.c.Keys.NextSection.Help().Key + " 到“附件”上传"}
+		m.outcome = pane.Outcome{Failure: "请至少上传一个附件（如营业执照扫描件）：按 " + m.c.Keys.NextSection.Help().Key + " 到“附件”上传"}
 		return nil
 	}
-	m.outcome = outcome{}
-	m.confirm = true
+	m.outcome = pane.Outcome{}
+	name := strings.TrimSpace(m.form.Value(domain.FieldUnitName))
+	m.ask.Ask("送审“"+name+"”的单位角色申请？送审后将不能修改", m.submit)
 	return nil
 }
 
@@ -352,7 +355,7 @@ func (m *Apply) submit() tea.Cmd {
 }
 
 func (m *Apply) send() tea.Cmd {
-	m.outcome.start()
+	m.outcome.Start()
 	s, svc := domain.ApplicationSubmit{Version: m.app.Version}, m.c.Services.Applications
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		a, err := svc.SubmitApplication(ctx, s)
@@ -414,9 +417,9 @@ func (m *Apply) View() string {
 			body = scrolled(detailLines(m.c, applicationDetails(m.app, m.ref), m.width), &m.offset, h)
 		}
 	}
-	foot := m.outcome.view(m.c, m.width)
-	if m.confirm {
-		foot = m.c.Styles.Confirm.Render(lipgloss.NewStyle().Width(m.width).Render("送审后将不能修改申请，确定送审吗？(y/n)"))
+	foot := m.outcome.View(m.c, m.width)
+	if m.ask.Asking() {
+		foot = m.ask.View(m.c, m.width)
 	}
 	lines := append(m.header(), tabs(m.c, "申请信息", m.section, max(m.files.Len(), m.app.Attachments), m.width),
 		textwidth.Block(body, m.width, h), foot)
@@ -431,17 +434,22 @@ func (m *Apply) Typing() bool {
 	case sectionHistory:
 		return false
 	}
-	return m.editable() && m.filled && !m.confirm
+	return m.editable() && m.filled && !m.ask.Asking()
 }
 
+// Dirty reports changes to the application not saved yet.
+func (m *Apply) Dirty() bool { return m.editable() && m.filled && m.dirty() }
+
 // Nested reports whether esc closes something inside the screen.
-func (m *Apply) Nested() bool { return m.confirm || (m.section == sectionFiles && m.files.Nested()) }
+func (m *Apply) Nested() bool {
+	return m.ask.Asking() || (m.section == sectionFiles && m.files.Nested())
+}
 
 // ShortHelp lists the keys of what is showing.
 func (m *Apply) ShortHelp() []key.Binding {
 	km := m.c.Keys
-	if m.confirm {
-		return []key.Binding{km.Yes, km.No}
+	if m.ask.Asking() {
+		return m.ask.Help(m.c)
 	}
 	switch m.section {
 	case sectionFiles:

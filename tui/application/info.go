@@ -10,6 +10,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/textwidth"
 )
 
@@ -23,7 +24,7 @@ type Info struct {
 	ref     domain.Reference
 	app     domain.UnitApplication
 	hasApp  bool
-	outcome outcome
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -83,7 +84,7 @@ func (m *Info) Update(msg tea.Msg) tea.Cmd {
 		km := m.c.Keys
 		switch {
 		case key.Matches(msg, km.Reload):
-			m.outcome = outcome{}
+			m.outcome = pane.Outcome{}
 			return m.load()
 		case !m.hasApp:
 		case key.Matches(msg, km.Save):
@@ -98,7 +99,7 @@ func (m *Info) Update(msg tea.Msg) tea.Cmd {
 		switch v := msg.Value.(type) {
 		case infoLoaded:
 			if msg.Err != nil {
-				m.outcome.fail(nil, msg.Err)
+				m.outcome.Failed(msg.Err)
 				return nil
 			}
 			m.ref = v.ref
@@ -106,14 +107,14 @@ func (m *Info) Update(msg tea.Msg) tea.Cmd {
 		case infoSaved:
 			if msg.Err != nil {
 				// What was typed stays: the operator fixes it, or reloads.
-				m.outcome.fail(m.form, msg.Err)
+				m.outcome.FailForm(m.form, msg.Err)
 				if domain.ErrorCode(msg.Err) == domain.CodeConflict {
-					m.outcome.failure += "（" + m.c.Keys.Reload.Help().Key + " 刷新）"
+					m.outcome.Failure += "（" + m.c.Keys.Reload.Help().Key + " 刷新）"
 				}
 				return nil
 			}
 			m.show(v.app)
-			m.outcome = outcome{success: "已保存"}
+			m.outcome = pane.Outcome{Success: "已保存"}
 		}
 	}
 	return nil
@@ -133,14 +134,13 @@ func (m *Info) show(a domain.UnitApplication) {
 }
 
 func (m *Info) save() tea.Cmd {
-	if m.outcome.busy {
+	if m.outcome.Busy {
 		return nil
 	}
-	if !m.form.Validate() {
-		m.outcome = outcome{failure: "输入有误，请按提示修改"}
+	if !m.outcome.Validate(m.form) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	v := m.form.Value
 	i := domain.UnitInfo{ContactPerson: v(domain.FieldContactPerson), OfficePhone: v(domain.FieldOfficePhone),
 		Mobile: v(domain.FieldMobile), Email: v(domain.FieldEmail), PostalCode: v(domain.FieldPostalCode),
@@ -177,9 +177,12 @@ func (m *Info) View() string {
 		body = m.form.Window(rest)
 	}
 	lines := append(top, m.c.Styles.Muted.Render(strings.Repeat("-", max(m.width, 1))),
-		textwidth.Block(body, m.width, rest), m.outcome.view(m.c, m.width))
+		textwidth.Block(body, m.width, rest), m.outcome.View(m.c, m.width))
 	return textwidth.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
+
+// Dirty reports contact details typed and not saved.
+func (m *Info) Dirty() bool { return m.hasApp && m.form.Dirty() }
 
 // Typing is true once the form shows: a field has the keyboard.
 func (m *Info) Typing() bool { return m.hasApp }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/server/domain"
 	"jxjy/tui/attachment"
@@ -41,7 +40,6 @@ const (
 	queueStep reviewStep = iota
 	filterStep
 	detailStep
-	confirmApproveStep
 	reasonStep
 )
 
@@ -63,7 +61,8 @@ type Review struct {
 	scroll  int
 	files   *attachment.Panel
 	history *history.Panel
-	outcome outcome
+	outcome pane.Outcome
+	ask     pane.Confirm // 同意 and 退回 are asked first
 
 	width, height int
 }
@@ -139,7 +138,7 @@ func (m *Review) Update(msg tea.Msg) tea.Cmd {
 func (m *Review) result(r common.Result) tea.Cmd {
 	if cmd, ok := m.queue.Result(r); ok {
 		if err := m.queue.Failure(); err != nil {
-			m.outcome.fail(nil, err)
+			m.outcome.Failed(err)
 		}
 		return cmd
 	}
@@ -150,7 +149,7 @@ func (m *Review) result(r common.Result) tea.Cmd {
 		}
 	case applicationOpened:
 		if r.Err != nil {
-			m.outcome.fail(nil, r.Err)
+			m.outcome.Failed(r.Err)
 			return nil
 		}
 		m.app, m.step, m.section, m.scroll = v.app, detailStep, sectionDetails, 0
@@ -158,9 +157,9 @@ func (m *Review) result(r common.Result) tea.Cmd {
 	case applicationReviewed:
 		if r.Err != nil {
 			if m.step == reasonStep {
-				m.outcome.fail(m.reason, r.Err)
+				m.outcome.FailForm(m.reason, r.Err)
 			} else {
-				m.outcome.fail(nil, r.Err)
+				m.outcome.Failed(r.Err)
 				m.step = detailStep
 			}
 			return nil
@@ -171,7 +170,7 @@ func (m *Review) result(r common.Result) tea.Cmd {
 		if v.action == domain.ActionReturn {
 			msg = "已退回，单位修改后可重新送审"
 		}
-		m.outcome = outcome{success: msg}
+		m.outcome = pane.Outcome{Success: msg}
 		return tea.Batch(m.loadQueue(), m.history.Load(v.app.ID))
 	}
 	return nil
@@ -179,6 +178,9 @@ func (m *Review) result(r common.Result) tea.Cmd {
 
 func (m *Review) key(k tea.KeyMsg) tea.Cmd {
 	km := m.c.Keys
+	if cmd, asked := m.ask.Update(m.c, k); asked {
+		return cmd
+	}
 	switch m.step {
 	case filterStep:
 		switch {
@@ -195,17 +197,12 @@ func (m *Review) key(k tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(k, km.Back):
 			m.step = detailStep
-			m.outcome = outcome{}
+			m.outcome = pane.Outcome{}
 		case m.reason.Update(k) == form.Submitted:
-			return m.review(domain.ActionReturn)
-		}
-		return nil
-	case confirmApproveStep:
-		switch {
-		case key.Matches(k, km.Yes):
-			return m.review(domain.ActionApprove)
-		case key.Matches(k, km.No):
-			m.step = detailStep
+			if m.outcome.Busy || !m.outcome.Validate(m.reason) {
+				return nil
+			}
+			m.ask.Ask("退回“"+m.app.Name+"”的单位角色申请？", func() tea.Cmd { return m.review(domain.ActionReturn) })
 		}
 		return nil
 	case detailStep:
@@ -218,11 +215,11 @@ func (m *Review) key(k tea.KeyMsg) tea.Cmd {
 		m.filter = (m.filter + 1) % len(reviewFilters)
 		return m.queue.First()
 	case key.Matches(k, km.Reload):
-		m.outcome = outcome{}
+		m.outcome = pane.Outcome{}
 		return m.loadQueue()
 	case key.Matches(k, km.Submit):
 		if r, ok := m.queue.Table().Selected(); ok {
-			m.outcome = outcome{}
+			m.outcome = pane.Outcome{}
 			return m.open(r.ID)
 		}
 	default:
@@ -240,16 +237,17 @@ func (m *Review) detailKey(k tea.KeyMsg) tea.Cmd {
 	submitted := m.app.Status == domain.ApplicationSubmitted
 	switch {
 	case key.Matches(k, km.Back):
-		m.step, m.outcome = queueStep, outcome{}
+		m.step, m.outcome = queueStep, pane.Outcome{}
 	case key.Matches(k, km.NextSection), key.Matches(k, km.PrevSection):
 		m.section = m.section.cycle(key.Matches(k, km.PrevSection))
 	case key.Matches(k, km.Reload):
-		m.outcome = outcome{}
+		m.outcome = pane.Outcome{}
 		return m.open(m.app.ID)
 	case key.Matches(k, keyApprove) && submitted:
-		m.step, m.outcome = confirmApproveStep, outcome{}
+		m.outcome = pane.Outcome{}
+		m.ask.Ask("同意“"+m.app.Name+"”的单位角色申请？同意后该单位即可使用全部功能", func() tea.Cmd { return m.review(domain.ActionApprove) })
 	case key.Matches(k, keyReturn) && submitted:
-		m.step, m.outcome = reasonStep, outcome{}
+		m.step, m.outcome = reasonStep, pane.Outcome{}
 	case m.section == sectionFiles:
 		return m.files.Update(k, true)
 	case m.section == sectionHistory:
@@ -263,17 +261,14 @@ func (m *Review) detailKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Review) review(action string) tea.Cmd {
-	if m.outcome.busy {
+	if m.outcome.Busy {
 		return nil
 	}
 	r := domain.ApplicationReview{Action: action, Version: m.app.Version}
 	if action == domain.ActionReturn {
-		if !m.reason.Validate() {
-			return nil
-		}
 		r.Comment = strings.TrimSpace(m.reason.Value("comment"))
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	id, svc := m.app.ID, m.c.Services.Applications
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		a, err := svc.ReviewApplication(ctx, id, r)
@@ -317,7 +312,7 @@ func (m *Review) queueView() string {
 		}
 	}
 	foot := st.Muted.Render(m.queue.Position())
-	lines := []string{textwidth.Truncate(top, m.width, st.Ellipsis), m.queue.Table().View(), foot, m.outcome.view(m.c, m.width)}
+	lines := []string{textwidth.Truncate(top, m.width, st.Ellipsis), m.queue.Table().View(), foot, m.outcome.View(m.c, m.width)}
 	return textwidth.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
@@ -339,16 +334,16 @@ func (m *Review) detailView() string {
 		body = scrolled(detailLines(m.c, details, m.width), &m.scroll, h)
 	}
 	var foot string
-	switch m.step {
-	case confirmApproveStep:
-		foot = st.Confirm.Render(lipgloss.NewStyle().Width(m.width).Render("同意后该单位即可使用全部功能，确定同意吗？(y/n)"))
-	case reasonStep:
+	switch {
+	case m.ask.Asking():
+		foot = m.ask.View(m.c, m.width)
+	case m.step == reasonStep:
 		foot = m.reason.View()
-		if o := m.outcome.view(m.c, m.width); o != "" {
+		if o := m.outcome.View(m.c, m.width); o != "" {
 			foot += "\n" + o
 		}
 	default:
-		foot = m.outcome.view(m.c, m.width)
+		foot = m.outcome.View(m.c, m.width)
 		if foot == "" && m.app.Status == domain.ApplicationSubmitted {
 			foot = st.Muted.Render("a 同意，r 退回（须填写原因）")
 		}
@@ -359,15 +354,29 @@ func (m *Review) detailView() string {
 
 // Typing reports whether a text field has the keyboard.
 func (m *Review) Typing() bool {
+	if m.ask.Asking() {
+		return false
+	}
 	return m.step == filterStep || m.step == reasonStep || (m.step == detailStep && m.section == sectionFiles && m.files.Typing())
 }
 
+// Dirty reports a return reason typed and not sent.
+func (m *Review) Dirty() bool { return m.step == reasonStep && m.reason.Dirty() }
+
+// Discards reports whether k drops the reason being typed.
+func (m *Review) Discards(k tea.KeyMsg) bool {
+	return !m.ask.Asking() && key.Matches(k, m.c.Keys.Back) && m.Dirty()
+}
+
 // Nested reports whether esc goes back inside the screen.
-func (m *Review) Nested() bool { return m.step != queueStep }
+func (m *Review) Nested() bool { return m.step != queueStep || m.ask.Asking() }
 
 // ShortHelp lists the keys of the current step.
 func (m *Review) ShortHelp() []key.Binding {
 	km := m.c.Keys
+	if m.ask.Asking() {
+		return m.ask.Help(m.c)
+	}
 	switch m.step {
 	case filterStep:
 		find := km.Submit
@@ -377,8 +386,6 @@ func (m *Review) ShortHelp() []key.Binding {
 		send := km.Submit
 		send.SetHelp("enter", "退回")
 		return []key.Binding{send}
-	case confirmApproveStep:
-		return []key.Binding{km.Yes, km.No}
 	case detailStep:
 		var out []key.Binding
 		if m.app.Status == domain.ApplicationSubmitted {

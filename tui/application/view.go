@@ -11,7 +11,6 @@ import (
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
-	"jxjy/tui/form"
 	"jxjy/tui/textwidth"
 )
 
@@ -110,43 +109,4 @@ func scrolled(lines []string, offset *int, h int) string {
 	*offset = max(min(*offset, len(lines)-h), 0)
 	end := min(*offset+h, len(lines))
 	return strings.Join(lines[*offset:end], "\n")
-}
-
-// outcome is the line under a screen: busy, a failure or a success.
-type outcome struct {
-	busy    bool
-	failure string
-	success string
-}
-
-func (o *outcome) start() { *o = outcome{busy: true} }
-
-// fail shows err at the form's fields where it names them and the rest,
-// or the error itself, on the line.
-func (o *outcome) fail(f *form.Form, err error) {
-	*o = outcome{failure: common.ErrorText(err)}
-	if f == nil {
-		return
-	}
-	others := f.SetServerErrors(domain.FieldErrorsOf(err))
-	if len(others) > 0 {
-		o.failure += "：" + strings.Join(others, "；")
-	}
-	if bad := f.FirstError(); bad != "" {
-		f.Focus(bad)
-	}
-}
-
-func (o *outcome) view(c *common.Common, w int) string {
-	st := c.Styles
-	wrap := lipgloss.NewStyle().Width(w)
-	switch {
-	case o.busy:
-		return st.Notice.Render(c.Busy())
-	case o.failure != "":
-		return st.Error.Render(wrap.Render(o.failure))
-	case o.success != "":
-		return st.Success.Render(wrap.Render(o.success))
-	}
-	return ""
 }

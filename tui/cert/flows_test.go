@@ -112,6 +112,8 @@ func TestUnitPrintsRegeneratesAndIsRefused(t *testing.T) {
 		d.MustSee("请填写作废原因")
 		d.Type("证书打印时姓名模糊")
 		d.Press(tea.KeyEnter)
+		d.MustSee("的证书 "+number, "并重新生成？(y/n)")
+		d.Type("y")
 		d.MustSee("保存到")
 		d.Press(tea.KeyEnter)
 		d.MustSee("原证书 "+number+" 已作废", "已保存到")

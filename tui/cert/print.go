@@ -54,6 +54,7 @@ type Print struct {
 
 	recount *recountRun
 	outcome pane.Outcome
+	ask     pane.Confirm // 重新生成 is asked first
 
 	width, height int
 }
@@ -180,6 +181,9 @@ func (m *Print) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Print) handleKey(k tea.KeyMsg) tea.Cmd {
+	if cmd, asked := m.ask.Update(m.c, k); asked {
+		return cmd
+	}
 	switch m.mode {
 	case finding:
 		if key.Matches(k, m.km.Back) {
@@ -193,7 +197,8 @@ func (m *Print) handleKey(k tea.KeyMsg) tea.Cmd {
 		if key.Matches(k, m.km.Back) {
 			m.mode = listing
 		} else if m.input.Update(k) == form.Submitted && m.input.Validate() {
-			return m.regenerate(strings.TrimSpace(m.input.Value(fieldInput)))
+			reason := strings.TrimSpace(m.input.Value(fieldInput))
+			m.ask.Ask("作废 "+m.regen.Name+" 的证书 "+m.regen.Certificate.Number+" 并重新生成？", func() tea.Cmd { return m.regenerate(reason) })
 		}
 		return nil
 	case saving:
@@ -533,10 +538,21 @@ func (m *Print) historyLoaded(v historyLoaded, err error) {
 }
 
 // Nested reports a sub-screen esc should close first.
-func (m *Print) Nested() bool { return m.mode != listing || m.recount != nil }
+func (m *Print) Nested() bool { return m.mode != listing || m.recount != nil || m.ask.Asking() }
+
+// Dirty reports a voiding reason typed and not sent.
+func (m *Print) Dirty() bool { return m.mode == reasoning && m.input.Dirty() }
+
+// Discards reports whether k drops the reason being typed.
+func (m *Print) Discards(k tea.KeyMsg) bool {
+	return !m.ask.Asking() && key.Matches(k, m.km.Back) && m.Dirty()
+}
 
 // Typing reports whether a text field has the keyboard.
 func (m *Print) Typing() bool {
+	if m.ask.Asking() {
+		return false
+	}
 	return m.mode == finding || m.mode == reasoning || (m.mode == saving && m.saver.confirm == "")
 }
 
@@ -596,6 +612,9 @@ func (m *Print) bottom() string {
 	case saving:
 		return m.saver.view()
 	case reasoning:
+		if m.ask.Asking() {
+			return m.input.View() + "\n" + m.ask.View(m.c, w)
+		}
 		return m.input.View() + "\n" + st.Muted.Render(textwidth.Truncate("enter 作废原编号 "+m.regen.Certificate.Number+" 并发放新编号", w, st.Ellipsis))
 	case reviewing:
 		return m.historyDetail()
@@ -659,6 +678,9 @@ func (m *Print) historyDetail() string {
 
 // ShortHelp lists the main keys.
 func (m *Print) ShortHelp() []key.Binding {
+	if m.ask.Asking() {
+		return m.ask.Help(m.c)
+	}
 	switch m.mode {
 	case finding, reasoning:
 		return []key.Binding{m.km.Submit}

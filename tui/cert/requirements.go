@@ -273,6 +273,14 @@ func (m *Requirements) saved(v requirementSaved, err error) tea.Cmd {
 }
 
 // Nested reports the form or the history, which esc closes first.
+// Dirty reports a requirement being typed and not saved.
+func (m *Requirements) Dirty() bool { return m.form != nil && m.form.Dirty() }
+
+// Discards reports whether k closes the form with its changes.
+func (m *Requirements) Discards(k tea.KeyMsg) bool {
+	return m.trailOf == 0 && key.Matches(k, m.km.Back) && m.Dirty()
+}
+
 func (m *Requirements) Nested() bool { return m.form != nil || m.trailOf != 0 }
 
 // Typing reports whether a field has the keyboard.

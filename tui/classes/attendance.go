@@ -121,6 +121,9 @@ func (a *attendance) key(k tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return a.st.Push(newSessionForm(a.st, a.class))
+	case (key.Matches(k, keyNormal) || key.Matches(k, keyMarks)) && a.class.Status != domain.ClassOpen:
+		a.outcome.Failure = "培训班" + a.class.Status.Label() + "，只有已开班的培训班可以设置考勤"
+		return nil
 	case key.Matches(k, keyNormal) && ok:
 		a.outcome.Start()
 		svc := a.c.Services.Classes
@@ -153,6 +156,9 @@ func (a *attendance) SetSize(w, h int) { a.width, a.height = w, h }
 func (a *attendance) Typing() bool { return false }
 
 func (a *attendance) ShortHelp() []key.Binding {
+	if a.class.Status != domain.ClassOpen {
+		return []key.Binding{keySheet}
+	}
 	return []key.Binding{keyNewSession, keyNormal, keyMarks, keySheet}
 }
 
@@ -162,13 +168,9 @@ func (a *attendance) FullHelp() [][]key.Binding {
 
 // sessionForm is 录入考勤时间: date, start and end, then 保存.
 type sessionForm struct {
-	c       *common.Common
-	st      *pane.Stack
-	id      common.ScreenID
-	class   domain.Class
-	form    *form.Form
-	outcome pane.Outcome
-	width   int
+	pane.FormScreen
+	st    *pane.Stack
+	class domain.Class
 }
 
 type sessionAdded struct{ session domain.AttendanceSession }
@@ -185,8 +187,8 @@ func newSessionForm(st *pane.Stack, k domain.Class) *sessionForm {
 			return ""
 		}
 	}
-	f := &sessionForm{c: c, st: st, id: c.NewID(), class: k}
-	f.form = form.New(c.Styles, km, 12,
+	f := &sessionForm{st: st, class: k}
+	fm := form.New(c.Styles, km, 12,
 		form.Field{Key: "date", Label: "考勤日期", Control: form.NewText(km, false, 10), Check: func(_ *form.Form, v string) string {
 			_, msg := domain.ParseDate(domain.NormalizeInput(v))
 			return msg
@@ -194,7 +196,8 @@ func newSessionForm(st *pane.Stack, k domain.Class) *sessionForm {
 		form.Field{Key: "start", Label: "开始时间", Control: form.NewText(km, false, 5), Check: clock("开始时间")},
 		form.Field{Key: "end", Label: "结束时间", Control: form.NewText(km, false, 5), Check: clock("结束时间")},
 	)
-	f.form.SetValue("date", k.StartDate)
+	fm.SetValue("date", k.StartDate)
+	f.FormScreen = pane.NewFormScreen(c, fm, f.send)
 	return f
 }
 
@@ -203,54 +206,30 @@ func (f *sessionForm) Init() tea.Cmd { return nil }
 func (f *sessionForm) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.Result:
-		if _, ok := msg.Value.(sessionAdded); !ok || msg.To != f.id {
-			return nil
+		if _, ok := msg.Value.(sessionAdded); ok && msg.To == f.ID && f.Saved(msg.Err) {
+			return f.st.Pop()
 		}
-		if msg.Err != nil {
-			f.outcome.FailForm(f.form, msg.Err)
-			return nil
-		}
-		return f.st.Pop()
 	case tea.KeyMsg:
-		if key.Matches(msg, f.c.Keys.Save) || f.form.Update(msg) == form.Submitted {
-			return f.save()
-		}
+		return f.Key(msg)
 	}
 	return nil
 }
 
-func (f *sessionForm) save() tea.Cmd {
-	if f.outcome.Busy || !f.form.Validate() {
-		return nil
-	}
-	in := domain.SessionInput{Date: f.form.Value("date"), Start: f.form.Value("start"), End: f.form.Value("end")}
-	f.outcome.Start()
-	svc, id := f.c.Services.Classes, f.class.ID
-	return common.Call(f.id, func(ctx context.Context) (any, error) {
+func (f *sessionForm) send() tea.Cmd {
+	in := domain.SessionInput{Date: f.Form.Value("date"), Start: f.Form.Value("start"), End: f.Form.Value("end")}
+	svc, id := f.C.Services.Classes, f.class.ID
+	return common.Call(f.ID, func(ctx context.Context) (any, error) {
 		s, err := svc.AddSession(ctx, id, in)
 		return sessionAdded{s}, err
 	})
 }
 
 func (f *sessionForm) View() string {
-	st := f.c.Styles
-	line := func(s string) string { return textwidth.Truncate(s, f.width, st.Ellipsis) }
+	st := f.C.Styles
+	line := func(s string) string { return textwidth.Truncate(s, f.Width, st.Ellipsis) }
 	return lipgloss.JoinVertical(lipgloss.Left, st.Heading.Render(line("录入考勤时间："+f.class.Name)),
 		st.Muted.Render(line("培训期间 "+f.class.StartDate+" 至 "+f.class.EndDate+"；时间如 09:00")), "",
-		f.form.View(), "", f.outcome.View(f.c, f.width))
-}
-
-func (f *sessionForm) SetSize(w, h int) {
-	f.width = w
-	f.form.SetWidth(w)
-}
-
-func (f *sessionForm) Typing() bool { return true }
-
-func (f *sessionForm) ShortHelp() []key.Binding { return []key.Binding{f.c.Keys.Save, f.c.Keys.Next} }
-
-func (f *sessionForm) FullHelp() [][]key.Binding {
-	return [][]key.Binding{f.ShortHelp(), {f.c.Keys.Prev}}
+		f.Form.View(), "", f.Outcome.View(f.C, f.Width))
 }
 
 // marks is one session's trainees with their marks: tick the exceptions
@@ -384,6 +363,9 @@ func (m *marks) View() string {
 func (m *marks) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *marks) Typing() bool { return false }
+
+// Dirty reports ticks waiting for a mark.
+func (m *marks) Dirty() bool { return len(m.table.Checked()) > 0 }
 
 func (m *marks) ShortHelp() []key.Binding { return append([]key.Binding{table.Tick}, markKeys...) }
 

@@ -42,8 +42,6 @@ var (
 		{key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "结班")), domain.ClassActionClose},
 		{key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "取消")), domain.ClassActionCancel},
 	}
-	keyYes = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "确定"))
-	keyNo  = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "取消"))
 )
 
 // mode is which module a class list serves.
@@ -76,8 +74,8 @@ type classList struct {
 	id       common.ScreenID
 	mode     mode
 	list     *pane.List[domain.Class]
-	choosing bool   // 班级状态: waiting for the action
-	pending  string // the action waiting for y/n
+	choosing bool         // 班级状态: waiting for the action
+	ask      pane.Confirm // then its question
 	targets  []domain.Class
 	outcome  pane.Outcome
 	width    int
@@ -114,8 +112,14 @@ func (l *classList) Init() tea.Cmd { return l.list.Load() }
 func (l *classList) Resume() tea.Cmd { return l.list.Load() }
 
 func (l *classList) Update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyMsg); ok && (l.choosing || l.pending != "") {
-		return l.statusKey(k)
+	if k, ok := msg.(tea.KeyMsg); ok {
+		if cmd, asked := l.ask.Update(l.c, k); asked {
+			return cmd
+		}
+		if l.choosing {
+			l.choose(k)
+			return nil
+		}
 	}
 	if cmd, used := l.list.Update(msg); used {
 		return cmd
@@ -170,31 +174,40 @@ func (l *classList) key(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// statusKey takes the 班级状态 choice, then its confirmation.
-func (l *classList) statusKey(k tea.KeyMsg) tea.Cmd {
-	if l.choosing {
-		l.choosing = false
-		for _, a := range keyActions {
-			if key.Matches(k, a.key) {
-				l.pending = a.action
-			}
+// choose takes the 班级状态 choice and asks before it, naming the
+// classes and, for 结班 and 取消, how many persons are enrolled in them.
+func (l *classList) choose(k tea.KeyMsg) {
+	l.choosing = false
+	action := ""
+	for _, a := range keyActions {
+		if key.Matches(k, a.key) {
+			action = a.action
 		}
-		return nil
 	}
-	action := l.pending
-	l.pending = ""
-	if !key.Matches(k, keyYes) {
-		return nil
+	if action == "" {
+		return
+	}
+	names := make([]string, len(l.targets))
+	enrolled := 0
+	for i, t := range l.targets {
+		names[i] = t.Name
+		enrolled += t.Enrolled
+	}
+	q := domain.ClassActionLabel(action) + "培训班 " + strings.Join(names, "、")
+	if action != domain.ClassActionOpen {
+		q += "（已录入 " + strconv.Itoa(enrolled) + " 人）"
 	}
 	ids := make([]int64, len(l.targets))
 	for i, t := range l.targets {
 		ids[i] = t.ID
 	}
-	l.outcome.Start()
-	svc := l.c.Services.Classes
-	return common.Call(l.id, func(ctx context.Context) (any, error) {
-		sum, err := svc.ChangeClassStatus(ctx, domain.ClassStatusChange{IDs: ids, Action: action})
-		return statusChanged{sum}, err
+	l.ask.Ask(q+"？", func() tea.Cmd {
+		l.outcome.Start()
+		svc := l.c.Services.Classes
+		return common.Call(l.id, func(ctx context.Context) (any, error) {
+			sum, err := svc.ChangeClassStatus(ctx, domain.ClassStatusChange{IDs: ids, Action: action})
+			return statusChanged{sum}, err
+		})
 	})
 }
 
@@ -219,8 +232,11 @@ func summaryOutcome(sum domain.ClassStatusSummary) pane.Outcome {
 	return pane.Outcome{Success: strings.Join(parts, "；")}
 }
 
+// Dirty reports classes ticked for a 班级状态 change not made yet.
+func (l *classList) Dirty() bool { return l.mode == modeSetup && len(l.list.Checked()) > 0 }
+
 // Nested keeps esc for the 班级状态 question.
-func (l *classList) Nested() bool { return l.choosing || l.pending != "" }
+func (l *classList) Nested() bool { return l.choosing || l.ask.Asking() }
 
 func (l *classList) View() string {
 	st := l.c.Styles
@@ -228,13 +244,8 @@ func (l *classList) View() string {
 	switch {
 	case l.choosing:
 		foot = st.Confirm.Render(textwidth.Truncate("班级状态（"+strconv.Itoa(len(l.targets))+"个）：1 开班  2 结班  3 取消", l.width, st.Ellipsis))
-	case l.pending != "":
-		names := make([]string, len(l.targets))
-		for i, t := range l.targets {
-			names[i] = t.Name
-		}
-		q := domain.ClassActionLabel(l.pending) + "：" + strings.Join(names, "、")
-		foot = st.Confirm.Render(textwidth.Truncate(q, l.width-8, st.Ellipsis) + "？(y/n)")
+	case l.ask.Asking():
+		foot = l.ask.View(l.c, l.width)
 	}
 	return l.list.View() + "\n" + foot
 }
@@ -250,8 +261,8 @@ func (l *classList) ShortHelp() []key.Binding {
 	switch {
 	case l.choosing:
 		return []key.Binding{keyActions[0].key, keyActions[1].key, keyActions[2].key}
-	case l.pending != "":
-		return []key.Binding{keyYes, keyNo}
+	case l.ask.Asking():
+		return l.ask.Help(l.c)
 	}
 	var out []key.Binding
 	switch l.mode {

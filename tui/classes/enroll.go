@@ -30,6 +30,7 @@ type enroll struct {
 	list     *pane.List[domain.Candidate]
 	trainees map[int64]domain.Enrollment // active ones, by person
 	outcome  pane.Outcome
+	ask      pane.Confirm // 取消录入 is asked first
 	width    int
 }
 
@@ -128,6 +129,9 @@ func (e *enroll) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (e *enroll) key(k tea.KeyMsg) tea.Cmd {
+	if cmd, asked := e.ask.Update(e.c, k); asked {
+		return cmd
+	}
 	if e.outcome.Busy {
 		return nil
 	}
@@ -156,14 +160,29 @@ func (e *enroll) key(k tea.KeyMsg) tea.Cmd {
 			e.outcome.Failure = "所选人员未录入本班"
 			return nil
 		}
-		e.outcome.Start()
-		return common.Call(e.id, func(ctx context.Context) (any, error) {
-			row, err := svc.CancelEnrollment(ctx, t.ID, domain.VersionRef{Version: t.Version})
-			return enrollmentCancelled{row}, err
+		e.ask.Ask("取消录入 "+t.PersonName+"（"+e.class.Name+"）？", func() tea.Cmd {
+			e.outcome.Start()
+			return common.Call(e.id, func(ctx context.Context) (any, error) {
+				row, err := svc.CancelEnrollment(ctx, t.ID, domain.VersionRef{Version: t.Version})
+				return enrollmentCancelled{row}, err
+			})
 		})
 	}
 	return nil
 }
+
+// Dirty reports persons ticked and not yet 录入.
+func (e *enroll) Dirty() bool {
+	for _, p := range e.list.Checked() {
+		if !p.Enrolled {
+			return true
+		}
+	}
+	return false
+}
+
+// Nested keeps esc for the question.
+func (e *enroll) Nested() bool { return e.ask.Asking() }
 
 func (e *enroll) View() string {
 	st := e.c.Styles
@@ -172,7 +191,11 @@ func (e *enroll) View() string {
 		st.Heading.Render(line("培训人员录入：" + e.class.Name)),
 		line("已录入 " + strconv.Itoa(e.class.Enrolled) + " / 人数上限 " + strconv.Itoa(e.class.Capacity) + "  （" + e.class.Status.Label() + "）"),
 	}
-	return strings.Join(head, "\n") + "\n" + e.list.View() + "\n" + e.outcome.View(e.c, e.width)
+	foot := e.outcome.View(e.c, e.width)
+	if e.ask.Asking() {
+		foot = e.ask.View(e.c, e.width)
+	}
+	return strings.Join(head, "\n") + "\n" + e.list.View() + "\n" + foot
 }
 
 func (e *enroll) SetSize(w, h int) {
@@ -180,9 +203,12 @@ func (e *enroll) SetSize(w, h int) {
 	e.list.SetSize(w, h-5)
 }
 
-func (e *enroll) Typing() bool { return e.list.Typing() }
+func (e *enroll) Typing() bool { return !e.ask.Asking() && e.list.Typing() }
 
 func (e *enroll) ShortHelp() []key.Binding {
+	if e.ask.Asking() {
+		return e.ask.Help(e.c)
+	}
 	return append([]key.Binding{table.Tick, keyEnroll, keyCancel}, e.list.Help()...)
 }
 

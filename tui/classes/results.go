@@ -162,6 +162,9 @@ func (r *results) key(k tea.KeyMsg) tea.Cmd {
 	e, ok := r.selected()
 	switch {
 	case !ok:
+	case !r.editable() && (key.Matches(k, keyEditResult) || key.Matches(k, keyPass) || key.Matches(k, keyFail)):
+		r.outcome.Failure = "培训班" + r.class.Status.Label() + "，只有已开班的培训班可以录入成绩"
+		return nil
 	case key.Matches(k, keyEditResult):
 		r.startEdit(e)
 		return nil
@@ -179,6 +182,9 @@ func (r *results) key(k tea.KeyMsg) tea.Cmd {
 	r.table.Update(k)
 	return nil
 }
+
+// editable reports whether the class takes results: only while open.
+func (r *results) editable() bool { return r.class.Status == domain.ClassOpen }
 
 func (r *results) startEdit(e domain.Enrollment) {
 	km := r.c.Keys
@@ -277,6 +283,16 @@ func (r *results) save() tea.Cmd {
 	})
 }
 
+// Dirty reports marks not saved yet, or a score being typed.
+func (r *results) Dirty() bool {
+	return len(r.edits) > 0 || (r.editing != nil && r.editing.Dirty())
+}
+
+// Discards reports whether k closes the edit form with a changed value.
+func (r *results) Discards(k tea.KeyMsg) bool {
+	return key.Matches(k, r.c.Keys.Back) && r.editing != nil && r.editing.Dirty()
+}
+
 // Nested keeps esc for the edit form.
 func (r *results) Nested() bool { return r.editing != nil }
 
@@ -285,6 +301,9 @@ func (r *results) View() string {
 	line := func(s string) string { return textwidth.Truncate(s, r.width, st.Ellipsis) }
 	head := st.Heading.Render(line("成绩/考核结果录入：" + r.class.Name + "（" + r.class.Status.Label() + "）"))
 	info := st.Muted.Render(line("p 合格 f 不合格 enter 录入；*未保存，ctrl+s 保存"))
+	if !r.editable() {
+		info = st.Muted.Render(line("培训班" + r.class.Status.Label() + "，成绩只能查看"))
+	}
 	rows := r.height - 4
 	var edit string
 	if r.editing != nil {
@@ -313,6 +332,9 @@ func (r *results) Typing() bool { return r.editing != nil }
 func (r *results) ShortHelp() []key.Binding {
 	if r.editing != nil {
 		return []key.Binding{r.c.Keys.Submit, r.c.Keys.Next}
+	}
+	if !r.editable() {
+		return nil
 	}
 	return []key.Binding{keyEditResult, keyPass, keyFail, r.c.Keys.Save}
 }

@@ -154,6 +154,12 @@ type SessionStale struct {
 	UnitStatus domain.ApplicationStatus
 }
 
+// SessionChanged tells the open screen that the root reloaded the
+// session and found the account changed (the unit's application
+// approved or returned); a screen showing what the account's state
+// decides reloads it.
+type SessionChanged struct{ User domain.User }
+
 // Send is a command that delivers msg.
 func Send(msg tea.Msg) tea.Cmd {
 	return func() tea.Msg { return msg }

@@ -238,7 +238,7 @@ func (e *editor) save() tea.Cmd {
 		e.outcome.Failure = msgProvinceOnly
 		return nil
 	}
-	if e.outcome.Busy || !e.form.Validate() {
+	if e.outcome.Busy || !e.outcome.Validate(e.form) {
 		return nil
 	}
 	hours, _ := domain.ParseHours(e.form.Value("hours"))
@@ -277,6 +277,9 @@ func (e *editor) SetSize(w, h int) {
 }
 
 func (e *editor) Typing() bool { return true }
+
+// Dirty reports a course typed and not saved.
+func (e *editor) Dirty() bool { return e.form.Dirty() }
 
 func (e *editor) ShortHelp() []key.Binding {
 	if !e.canSave {

@@ -62,7 +62,6 @@ func TestUnitRecordsAnEntryAndThePersonIsMarked(t *testing.T) {
 		d.Fits("list")
 		d.Type("n")
 		d.MustSee("失信人类型：专业技术人员", "查询")
-		d.Press(tea.KeyTab)
 		d.Type("李晓红")
 		d.Press(tea.KeyEnter)
 		d.MustSee("李晓红")
@@ -115,7 +114,6 @@ func TestAuthorityRecordsAndTheUnitOnlyReads(t *testing.T) {
 		d.MustSee("广州市天河区示范科技", "证书造假")
 		d.Type("n")
 		d.MustSee("失信人类型：法人单位")
-		d.Press(tea.KeyTab)
 		d.Type("天河")
 		d.Press(tea.KeyEnter)
 		d.Press(tea.KeyEnter)
@@ -141,5 +139,38 @@ func TestAuthorityRecordsAndTheUnitOnlyReads(t *testing.T) {
 		d.Type("e")
 		d.MustSee("单位只能查看")
 		d.MustNotSee("修改失信信息")
+	})
+}
+
+// The false focus: 新增 opens with the 查询 field marked, and
+// what is typed lands there; enter searches, it does not record against
+// the first person of the list. The module's own 姓名 filter is not
+// marked while the list has the keys.
+func TestSearchFieldHasTheKeysItIsMarkedWith(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		d, _ := start(t, db, false)
+		d.Login(store.DemoUnit, store.DemoPassword)
+		d.OpenModule("失信信息录入")
+		d.MustSee("姓名：[")
+		d.MustNotSee("› 姓名：")
+		d.Press(tea.KeyTab)
+		d.MustSee("› 姓名：[")
+		d.Type("黄")
+		d.MustSee("› 姓名：[黄")
+		d.Press(tea.KeyTab)
+		d.MustNotSee("› 姓名：")
+		d.Press(tea.KeyTab)
+		d.Press(tea.KeyBackspace)
+		d.Press(tea.KeyTab)
+
+		d.Type("n")
+		d.MustSee("› 查询：[")
+		d.Type("周文")
+		d.MustSee("› 查询：[周文")
+		d.Press(tea.KeyEnter)
+		d.MustSee("周文斌", "查询：[周文")
+		d.MustNotSee("录入失信信息：", "› 查询：")
+		d.Press(tea.KeyEnter)
+		d.MustSee("录入失信信息：周文斌")
 	})
 }

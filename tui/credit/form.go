@@ -164,8 +164,7 @@ func (f *entryForm) save() tea.Cmd {
 	if f.outcome.Busy {
 		return nil
 	}
-	if !f.form.Validate() {
-		f.outcome = pane.Outcome{Failure: "输入有误，请按提示修改"}
+	if !f.outcome.Validate(f.form) {
 		return nil
 	}
 	f.outcome.Start()
@@ -217,6 +216,9 @@ func (f *entryForm) View() string {
 }
 
 func (f *entryForm) Typing() bool { return true }
+
+// Dirty reports an entry typed and not saved.
+func (f *entryForm) Dirty() bool { return f.form.Dirty() }
 
 func (f *entryForm) ShortHelp() []key.Binding {
 	return []key.Binding{f.c.Keys.Save, f.c.Keys.Next, f.c.Keys.Choose}

@@ -53,6 +53,7 @@ func newSubjectSearch(st *pane.Stack, k kind) *subjectSearch {
 			}
 			return func(ctx context.Context) (domain.Page[domain.Person], error) { return persons.ListPersons(ctx, f) }
 		})
+		s.people.StartInFilter()
 		return s
 	}
 	credit := c.Services.Credit
@@ -65,6 +66,7 @@ func newSubjectSearch(st *pane.Stack, k kind) *subjectSearch {
 			return credit.CreditUnits(ctx, domain.UnitSearch{Query: q, PageRequest: pr})
 		}
 	})
+	s.units.StartInFilter()
 	return s
 }
 
@@ -111,12 +113,12 @@ func (s *subjectSearch) SetSize(w, h int) {
 func (s *subjectSearch) View() string {
 	st := s.c.Styles
 	head := st.Heading.Render("新增失信信息") + "  " + st.Label.Render("失信人类型：") + s.kind.subject().Label()
-	hint := "tab 到“查询”输入姓名或身份证号，enter 查询；选中人员后 enter 录入"
+	hint := "在“查询”输入姓名或身份证号，enter 查询；选中人员后 enter 录入"
 	body := ""
 	if s.people != nil {
 		body = s.people.View()
 	} else {
-		hint = "tab 到“查询”输入单位名称或信用代码，enter 查询；选中单位后 enter 录入"
+		hint = "在“查询”输入单位名称或信用代码，enter 查询；选中单位后 enter 录入"
 		body = s.units.View()
 	}
 	return textwidth.Block(textwidth.Truncate(head, s.width, st.Ellipsis)+"\n"+

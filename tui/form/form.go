@@ -31,14 +31,30 @@ type row struct {
 	Field
 	touched bool   // focus has left the field at least once
 	server  string // the server's message, until the field is edited
+	// base is the value last loaded or saved; edited is set once a key
+	// changed the value, so loading options into a picker is not an edit.
+	base   string
+	edited bool
 }
 
-// Form is a column of fields with one focused at a time.
+// ReadOnly is a control that shows a value the operator cannot type
+// into (one derived from other fields); tab passes over it.
+type ReadOnly interface{ ReadOnly() bool }
+
+func (r *row) readOnly() bool {
+	ro, ok := r.Control.(ReadOnly)
+	return ok && ro.ReadOnly()
+}
+
+// Form is a column of fields with one focused at a time. The form is the
+// one owner of its focus: the pointer, the highlighted label and the text
+// cursor are all drawn from focus and active, so they cannot disagree.
 type Form struct {
 	st         *styles.Styles
 	keys       *keys.KeyMap
 	rows       []*row
 	focus      int
+	active     bool // the form has the keyboard (false while a list beside it has)
 	width      int
 	inputWidth int
 	labelWidth int
@@ -60,18 +76,61 @@ const (
 // New lays fields out with inputs up to inputWidth cells wide and focuses
 // the first.
 func New(st *styles.Styles, km *keys.KeyMap, inputWidth int, fields ...Field) *Form {
-	f := &Form{st: st, keys: km, inputWidth: inputWidth}
+	f := &Form{st: st, keys: km, inputWidth: inputWidth, active: true}
 	for _, fl := range fields {
 		if c, ok := fl.Control.(cursorStyled); ok {
 			c.setCursorStyle(st.Cursor)
 		}
-		f.rows = append(f.rows, &row{Field: fl})
+		r := &row{Field: fl}
+		if !r.readOnly() {
+			// A read-only row may be drawn from fields not built yet.
+			r.base = fl.Control.Value()
+		}
+		f.rows = append(f.rows, r)
 		f.labelWidth = max(f.labelWidth, textwidth.Width(fl.Label))
 	}
-	f.rows[0].Control.Focus()
+	for f.focus < len(f.rows)-1 && f.rows[f.focus].readOnly() {
+		f.focus++
+	}
+	f.rows[f.focus].Control.Focus()
 	f.SetWidth(60)
 	return f
 }
+
+// SetActive gives the form the keyboard, or takes it away: an inactive
+// form shows no pointer, no highlighted label and no cursor.
+func (f *Form) SetActive(on bool) {
+	f.active = on
+	if on {
+		f.rows[f.focus].Control.Focus()
+	} else {
+		f.rows[f.focus].Control.Blur()
+	}
+}
+
+// Active reports whether the form has the keyboard.
+func (f *Form) Active() bool { return f.active }
+
+// Dirty reports whether the operator changed a value since the form was
+// built, loaded (SetValue) or saved (MarkClean).
+func (f *Form) Dirty() bool {
+	for _, r := range f.rows {
+		if r.edited && r.Control.Value() != r.base {
+			return true
+		}
+	}
+	return false
+}
+
+// MarkClean takes the current values as saved.
+func (f *Form) MarkClean() {
+	for _, r := range f.rows {
+		r.base, r.edited = r.Control.Value(), false
+	}
+}
+
+// FocusedKey is the key of the field that has the focus.
+func (f *Form) FocusedKey() string { return f.rows[f.focus].Key }
 
 // Update applies a key.
 func (f *Form) Update(k tea.KeyMsg) Action {
@@ -79,19 +138,25 @@ func (f *Form) Update(k tea.KeyMsg) Action {
 	before := r.Control.Value()
 	if r.Control.HandleKey(k) {
 		if r.Control.Value() != before {
-			r.server = ""
+			r.server, r.edited = "", true
 		}
 		return Edited
 	}
 	switch {
 	case key.Matches(k, f.keys.Submit):
-		if f.focus == len(f.rows)-1 {
+		if f.focus == f.last() {
 			return Submitted
 		}
 		f.move(1)
 	case key.Matches(k, f.keys.Next):
 		f.move(1)
 	case key.Matches(k, f.keys.Prev):
+		// shift+tab on the first field stays there (the screen may take
+		// it to a panel before the form); it never wraps round to the
+		// last field, often a password.
+		if f.focus == f.first() {
+			return Ignored
+		}
 		f.move(-1)
 	default:
 		return Ignored
@@ -99,16 +164,46 @@ func (f *Form) Update(k tea.KeyMsg) Action {
 	return Edited
 }
 
-// move is the operator leaving a field, which lets its rule speak.
+// first and last are the first and last fields tab stops at.
+func (f *Form) first() int {
+	for i, r := range f.rows {
+		if !r.readOnly() {
+			return i
+		}
+	}
+	return 0
+}
+
+func (f *Form) last() int {
+	for i := len(f.rows) - 1; i >= 0; i-- {
+		if !f.rows[i].readOnly() {
+			return i
+		}
+	}
+	return len(f.rows) - 1
+}
+
+// move is the operator leaving a field, which lets its rule speak; it
+// passes over read-only rows, and tab from the last field wraps to the
+// first.
 func (f *Form) move(delta int) {
 	f.rows[f.focus].touched = true
-	f.focusRow((f.focus + delta + len(f.rows)) % len(f.rows))
+	i := f.focus
+	for range f.rows {
+		i = (i + delta + len(f.rows)) % len(f.rows)
+		if !f.rows[i].readOnly() {
+			break
+		}
+	}
+	f.focusRow(i)
 }
 
 func (f *Form) focusRow(i int) {
 	f.rows[f.focus].Control.Blur()
 	f.focus = i
-	f.rows[i].Control.Focus()
+	if f.active {
+		f.rows[i].Control.Focus()
+	}
 }
 
 func (f *Form) find(key string) *row {
@@ -128,10 +223,12 @@ func (f *Form) Value(key string) string {
 	return ""
 }
 
-// SetValue replaces the field's value.
+// SetValue replaces the field's value; a value the screen sets is loaded,
+// not typed, so it leaves the form clean.
 func (f *Form) SetValue(key, v string) {
 	if r := f.find(key); r != nil {
 		r.Control.SetValue(v)
+		r.base, r.edited = r.Control.Value(), false
 	}
 }
 
@@ -141,6 +238,7 @@ func (f *Form) Clear(key string) {
 	if r := f.find(key); r != nil {
 		r.Control.SetValue("")
 		r.touched = false
+		r.base, r.edited = "", false
 	}
 }
 
@@ -182,10 +280,14 @@ func (f *Form) FirstError() string {
 }
 
 // Validate marks every field visited, runs the local rules and focuses the
-// first field in error; it reports whether there was none.
+// first field in error; it reports whether there was none. The server's
+// messages of the last attempt are dropped: a rule across fields (身份证号
+// and 姓名) may hold now that another field changed, and the server judges
+// it again on this attempt.
 func (f *Form) Validate() bool {
 	for _, r := range f.rows {
 		r.touched = true
+		r.server = ""
 	}
 	bad := f.FirstError()
 	if bad == "" {
@@ -249,7 +351,7 @@ func (f *Form) render() (lines []string, starts []int) {
 	for i, r := range f.rows {
 		starts = append(starts, len(lines))
 		pointer, label := "  ", f.st.Label
-		if i == f.focus {
+		if i == f.focus && f.active {
 			pointer, label = f.st.Pointer+" ", f.st.LabelOn
 		}
 		ctl := strings.Split(r.Control.View(), "\n")

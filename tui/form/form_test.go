@@ -135,3 +135,62 @@ func TestPickerFiltersAndChooses(t *testing.T) {
 		}
 	}
 }
+
+// The pointer, the highlighted label and the keys follow one state: an
+// inactive form marks no field and takes no typing; each focus change
+// moves the marker to where the next character lands.
+func TestFocusMarkerIsWhereTypingLands(t *testing.T) {
+	km, st := keys.New(false), styles.New(false)
+	f := New(st, km, 10,
+		Field{Key: "a", Label: "甲", Control: NewText(km, false, 10)},
+		Field{Key: "facts", Label: "只读", Control: readOnlyControl{}},
+		Field{Key: "b", Label: "乙", Control: NewText(km, false, 10)},
+		Field{Key: "pw", Label: "密码", Control: NewText(km, true, 10)})
+	marked := func() string {
+		for _, l := range strings.Split(f.View(), "\n") {
+			if strings.HasPrefix(l, st.Pointer) {
+				return l
+			}
+		}
+		return ""
+	}
+	typeX := func() { f.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}) }
+
+	f.SetActive(false)
+	if marked() != "" {
+		t.Fatalf("inactive form marks a field:\n%s", f.View())
+	}
+	f.SetActive(true)
+	for _, step := range []struct {
+		key  tea.KeyType
+		want string
+	}{{tea.KeyShiftTab, "甲"}, {tea.KeyTab, "乙"}, {tea.KeyTab, "密码"}, {tea.KeyTab, "甲"}} {
+		f.Update(tea.KeyMsg{Type: step.key})
+		if f.FocusedKey() == "facts" {
+			t.Fatal("tab stopped on a read-only row")
+		}
+		before := f.Value(f.FocusedKey())
+		typeX()
+		if l := marked(); !strings.Contains(l, step.want) || f.Value(f.FocusedKey()) != before+"x" {
+			t.Fatalf("after %v: marker on %q, typing went to %q", step.key, l, f.FocusedKey())
+		}
+	}
+	if !f.Dirty() {
+		t.Fatal("typed form not dirty")
+	}
+	f.MarkClean()
+	if f.Dirty() {
+		t.Fatal("dirty after MarkClean")
+	}
+}
+
+type readOnlyControl struct{}
+
+func (readOnlyControl) Focus()                    {}
+func (readOnlyControl) Blur()                     {}
+func (readOnlyControl) HandleKey(tea.KeyMsg) bool { return false }
+func (readOnlyControl) Value() string             { return "" }
+func (readOnlyControl) SetValue(string)           {}
+func (readOnlyControl) SetWidth(int)              {}
+func (readOnlyControl) View() string              { return "（自动）" }
+func (readOnlyControl) ReadOnly() bool            { return true }

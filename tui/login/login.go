@@ -153,8 +153,9 @@ func (m *Model) submit() tea.Cmd {
 }
 
 // loginDone enters the session, or explains the failure. A captcha is
-// single use, so every failure draws a new one; the password goes too, the
-// username stays.
+// single use, so every failure draws a new one. The password goes only
+// when the server may have refused it: a wrong captcha keeps it, so the
+// operator types the new captcha and presses enter.
 func (m *Model) loginDone(s domain.Session, err error) tea.Cmd {
 	m.busy = false
 	if err == nil {
@@ -169,6 +170,7 @@ func (m *Model) loginDone(s domain.Session, err error) tea.Cmd {
 	default:
 		m.message = common.ErrorText(err)
 	}
+	captchaOnly := m.form.Error(fieldCaptcha) != "" && m.form.Error(fieldUsername) == "" && m.form.Error(fieldPassword) == ""
 	switch {
 	case m.form.Error(fieldUsername) != "":
 		m.form.Focus(fieldUsername)
@@ -177,7 +179,9 @@ func (m *Model) loginDone(s domain.Session, err error) tea.Cmd {
 	default:
 		m.form.Focus(fieldPassword)
 	}
-	m.form.Clear(fieldPassword)
+	if !captchaOnly {
+		m.form.Clear(fieldPassword)
+	}
 	m.form.Clear(fieldCaptcha)
 	return m.fetchCaptcha()
 }

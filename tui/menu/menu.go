@@ -207,6 +207,31 @@ func (m *Model) Keep(old *Model) {
 	}
 }
 
+// Dirty reports whether the open module holds unsaved input.
+func (m *Model) Dirty() bool { return m.open != nil && common.IsDirty(m.open) }
+
+// Discards reports whether k would throw unsaved input away: a key the
+// open module says so of, or opening another module in its place. esc at
+// the module's top level only returns to the tree and keeps the module.
+func (m *Model) Discards(k tea.KeyMsg) bool {
+	if m.inModule {
+		return common.Discards(m.open, k)
+	}
+	if m.open == nil || !common.IsDirty(m.open) {
+		return false
+	}
+	if k.Type == tea.KeyRunes {
+		// A jump key opens its module at once.
+		for _, e := range m.entries {
+			if e.kind == moduleEntry && e.jump == string(k.Runes) {
+				return e.module.Key != m.openKey
+			}
+		}
+	}
+	return key.Matches(k, m.c.Keys.Open) && m.sel >= 0 && m.sel < len(m.entries) &&
+		m.entries[m.sel].module.Key != m.openKey
+}
+
 // move selects the next module up or down, skipping group headings; with
 // wrap, past the last comes the first and before the first the last.
 func (m *Model) move(dir int, wrap bool) {

@@ -27,7 +27,6 @@ type List[T any] struct {
 	c      *common.Common
 	id     common.ScreenID
 	filter *form.Form
-	text   *form.Text // the filter's field
 	feed   *Feed[T]
 	load   Loader[T]
 
@@ -44,9 +43,8 @@ func NewList[T any](c *common.Common, empty, filterLabel string, cols []table.Co
 		return l.load(l.query, p)
 	})
 	if filterLabel != "" {
-		l.text = form.NewText(c.Keys, false, 40)
-		l.filter = form.New(c.Styles, c.Keys, 20, form.Field{Key: "q", Label: filterLabel, Control: l.text})
-		l.text.Blur()
+		l.filter = form.New(c.Styles, c.Keys, 20, form.Field{Key: "q", Label: filterLabel, Control: form.NewText(c.Keys, false, 40)})
+		l.filter.SetActive(false)
 	}
 	return l
 }
@@ -99,14 +97,21 @@ func (l *List[T]) key(k tea.KeyMsg) (tea.Cmd, bool) {
 	return l.feed.Key(k)
 }
 
+// StartInFilter gives the filter field the keyboard, for a list whose
+// first step is a search.
+func (l *List[T]) StartInFilter() {
+	if l.filter != nil {
+		l.focusFilter(true)
+	}
+}
+
 func (l *List[T]) focusFilter(on bool) {
 	l.inFilter = on
+	l.filter.SetActive(on)
 	if on {
 		l.feed.Table().Blur()
-		l.text.Focus()
 	} else {
 		l.feed.Table().Focus()
-		l.text.Blur()
 	}
 }
 

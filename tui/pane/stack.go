@@ -85,6 +85,26 @@ func (s *Stack) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// Dirty reports whether any open screen holds unsaved input.
+func (s *Stack) Dirty() bool {
+	for _, sc := range s.screens {
+		if common.IsDirty(sc) {
+			return true
+		}
+	}
+	return false
+}
+
+// Discards reports whether k would throw unsaved input away: esc closing
+// a dirty top screen, or whatever the top screen says of its own keys.
+func (s *Stack) Discards(k tea.KeyMsg) bool {
+	top := s.Top()
+	if key.Matches(k, s.c.Keys.Back) && len(s.screens) > 1 && !common.IsNested(top) {
+		return common.IsDirty(top)
+	}
+	return common.Discards(top, k)
+}
+
 // Nested keeps esc in the module while a screen is open above the root.
 func (s *Stack) Nested() bool { return len(s.screens) > 1 || common.IsNested(s.Top()) }
 

@@ -96,7 +96,7 @@ func (m *Model) submit() tea.Cmd {
 		return m.refresh()
 	}
 	if !m.form.Validate() {
-		m.message = "输入有误，请按提示修改"
+		m.message = pane.InvalidInput
 		return nil
 	}
 	m.busy, m.message = true, ""
@@ -154,6 +154,8 @@ func (m *Model) View() string {
 	switch {
 	case m.busy:
 		body += "\n\n" + st.Notice.Render(m.c.Busy())
+	case m.message == pane.InvalidInput && m.form.FirstError() == "":
+		// The fields are fixed: the message has no cause left.
 	case m.message != "":
 		body += "\n\n" + st.Error.Render(wrap.Render(m.message))
 	}
@@ -171,3 +173,6 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{m.ShortHelp(), {m.c.Keys.Next, m.c.Keys.Prev}}
 }
+
+// Dirty reports passwords typed and not sent.
+func (m *Model) Dirty() bool { return m.form.Dirty() }

@@ -21,7 +21,8 @@ type Confirm struct {
 	km      *keyMap
 	id      common.ScreenID
 	feed    *pane.Feed[domain.Person]
-	outcome outcome
+	outcome pane.Outcome
+	ask     pane.Confirm // 否 and the batch are asked first
 
 	width, height int
 }
@@ -112,14 +113,19 @@ func (m *Confirm) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Confirm) handleKey(k tea.KeyMsg) tea.Cmd {
 	km := m.km
+	if cmd, asked := m.ask.Update(m.c, k); asked {
+		return cmd
+	}
 	switch {
 	case key.Matches(k, km.Reload):
 		return m.load()
-	case m.outcome.busy:
+	case m.outcome.Busy:
 	case key.Matches(k, km.Accept):
 		return m.decide(domain.DecisionAccept)
 	case key.Matches(k, km.Refuse):
-		return m.decide(domain.DecisionRefuse)
+		if p, ok := m.feed.Selected(); ok {
+			m.ask.Ask("否："+p.Name+"（"+p.IDNumber+"）不属于本单位？其申请将退回", func() tea.Cmd { return m.decide(domain.DecisionRefuse) })
+		}
 	case key.Matches(k, km.Batch):
 		return m.batch()
 	default:
@@ -134,7 +140,7 @@ func (m *Confirm) loaded() {
 	switch err := m.feed.Failure(); {
 	case err != nil:
 		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 	case !m.feed.Loading():
 		m.feed.Table().SetEmpty("没有待确认的人员")
 	}
@@ -145,7 +151,7 @@ func (m *Confirm) decide(d domain.Decision) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	persons := m.c.Services.Persons
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		_, err := persons.DecideAffiliation(ctx, p.ID, domain.AffiliationDecision{Decision: d})
@@ -155,13 +161,13 @@ func (m *Confirm) decide(d domain.Decision) tea.Cmd {
 
 func (m *Confirm) decided(v claimDecided, err error) tea.Cmd {
 	if err != nil {
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return m.load()
 	}
 	if v.decision == domain.DecisionAccept {
-		m.outcome.done("已确认：" + v.person.Name + " 属于本单位")
+		m.outcome.Done("已确认：" + v.person.Name + " 属于本单位")
 	} else {
-		m.outcome.done("已否：" + v.person.Name + " 不属于本单位，其申请已退回")
+		m.outcome.Done("已否：" + v.person.Name + " 不属于本单位，其申请已退回")
 	}
 	return m.load()
 }
@@ -170,25 +176,28 @@ func (m *Confirm) decided(v claimDecided, err error) tea.Cmd {
 func (m *Confirm) batch() tea.Cmd {
 	ids := m.feed.Table().Checked()
 	if len(ids) == 0 {
-		m.outcome = outcome{failure: "请先用空格键勾选人员（ctrl+a 全选）"}
+		m.outcome = pane.Outcome{Failure: "请先用空格键勾选人员（ctrl+a 全选）"}
 		return nil
 	}
-	m.outcome.start()
-	persons := m.c.Services.Persons
-	b := domain.AffiliationBatch{IDs: ids, Decision: domain.DecisionAccept}
-	return common.Call(m.id, func(ctx context.Context) (any, error) {
-		s, err := persons.DecideAffiliations(ctx, b)
-		return claimsDecided{summary: s}, err
+	m.ask.Ask("确认已勾选的 "+strconv.Itoa(len(ids))+" 人属于本单位？", func() tea.Cmd {
+		m.outcome.Start()
+		persons := m.c.Services.Persons
+		b := domain.AffiliationBatch{IDs: ids, Decision: domain.DecisionAccept}
+		return common.Call(m.id, func(ctx context.Context) (any, error) {
+			s, err := persons.DecideAffiliations(ctx, b)
+			return claimsDecided{summary: s}, err
+		})
 	})
+	return nil
 }
 
 func (m *Confirm) batchDone(s domain.AffiliationSummary, err error) tea.Cmd {
 	if err != nil {
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return nil
 	}
 	m.feed.Table().ClearChecks()
-	m.outcome.done(summaryText(s, m.feed.Item))
+	m.outcome.Done(summaryText(s, m.feed.Item))
 	return m.load()
 }
 
@@ -224,6 +233,12 @@ func (m *Confirm) SetSize(w, h int) {
 // Typing is false: every key is a command here.
 func (m *Confirm) Typing() bool { return false }
 
+// Dirty reports persons ticked and not yet confirmed.
+func (m *Confirm) Dirty() bool { return len(m.feed.Table().Checked()) > 0 }
+
+// Nested keeps esc for the question.
+func (m *Confirm) Nested() bool { return m.ask.Asking() }
+
 // View is the table, the page line and the outcome.
 func (m *Confirm) View() string {
 	st := m.c.Styles
@@ -231,11 +246,18 @@ func (m *Confirm) View() string {
 	if n := len(m.feed.Table().Checked()); n > 0 {
 		ticked = "  已勾选 " + strconv.Itoa(n) + " 人"
 	}
-	return m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()+ticked) + "\n" + m.outcome.view(m.c, m.width, 2)
+	foot := m.outcome.ViewRows(m.c, m.width, 2)
+	if m.ask.Asking() {
+		foot = pane.Paragraph(m.c, m.ask.Question()+"(y/n)", st.Confirm, m.width, 2)
+	}
+	return m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()+ticked) + "\n" + foot
 }
 
 // ShortHelp lists the module's main keys.
 func (m *Confirm) ShortHelp() []key.Binding {
+	if m.ask.Asking() {
+		return m.ask.Help(m.c)
+	}
 	return []key.Binding{m.km.Accept, m.km.Refuse, table.Tick, m.km.Batch}
 }
 

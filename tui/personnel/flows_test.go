@@ -47,7 +47,7 @@ func TestPersonRegistersClaimsAndTheUnitAnswers(t *testing.T) {
 		d.Type(strings.ToLower(id))
 		d.MustSee("男  1993-06-18")
 		d.MustNotSee("身份证号校验位不正确")
-		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.Press(tea.KeyEnter) // passes over the read-only 性别/出生日期
 		typeIn(d, "梁子健", "13900005555", "Start2026a", "Start2026a")
 		d.MustSee("用户登录", personnel.Registered)
 		if !strings.Contains(d.LineWith("用户名："), id) {
@@ -84,6 +84,8 @@ func TestPersonRegistersClaimsAndTheUnitAnswers(t *testing.T) {
 		d.MustSee("已确认：梁子健 属于本单位", "共 4 条")
 		d.MustNotSee(id)
 		d.Type("n")
+		d.MustSee("否：潘玉兰（")
+		d.Type("y")
 		d.MustSee("已否：潘玉兰 不属于本单位，其申请已退回", "共 3 条")
 		d.Type("c")
 		d.MustSee("请先用空格键勾选人员")
@@ -91,9 +93,12 @@ func TestPersonRegistersClaimsAndTheUnitAnswers(t *testing.T) {
 		d.Type(" ")
 		d.MustSee("[x] 蔡振宇", "[x] 彭慧敏", "[ ] 邓家乐", "已勾选 2 人")
 		d.Type("c")
+		d.MustSee("确认已勾选的 2 人属于本单位？(y/n)")
+		d.Type("y")
 		d.MustSee("人员确认完成：已确认 2 人", "[ ] 邓家乐", "共 1 条")
 		d.Press(tea.KeyCtrlA)
 		d.Type("c")
+		d.Type("y")
 		d.MustSee("人员确认完成：已确认 1 人", "没有待确认的人员")
 
 		// The refused person is free to claim a unit again.
@@ -152,7 +157,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		clearField(d)
 		d.Type(idOf(first17))
 		d.MustSee("女  1987-06-23")
-		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.Press(tea.KeyTab) // passes over the read-only 性别/出生日期
 		d.Type("何嘉欣")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已新增：何嘉欣（女，1987-06-23），已属于本单位", "共 31 条")
@@ -164,7 +169,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		// was typed stays.
 		d.Type("n")
 		d.Type(idOf(first17))
-		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.Press(tea.KeyEnter)
 		d.Type("何嘉欣二")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("本单位已有该人员，请勿重复添加", "何嘉欣二")
@@ -173,6 +178,11 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("该人员已申请加入本单位，请在", "何嘉欣二")
 		d.Press(tea.KeyEsc)
+		d.MustSee("有未保存的修改，确定放弃吗？(y/n)")
+		d.Type("n")
+		d.MustSee("何嘉欣二", "›      身份证号：[440113199411169805")
+		d.Press(tea.KeyEsc)
+		d.Type("y")
 
 		// Filter, then 修改 and 详情.
 		d.Type("/")
@@ -208,6 +218,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("数据已被他人修改，请刷新后重试", "技术总监", "修改：何嘉欣")
 		d.Press(tea.KeyEsc)
+		d.Type("y")
 
 		// 新增 with a login, which must change its password.
 		d.Type("/")
@@ -217,7 +228,7 @@ func TestUnitAddsPersonsWithIDChecks(t *testing.T) {
 		d.Type("n")
 		loginID := idOf("44011319790304005")
 		d.Type(loginID)
-		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.Press(tea.KeyEnter)
 		d.Type("龙海生")
 		for range 10 {
 			d.Press(tea.KeyTab)
@@ -260,7 +271,7 @@ func TestAnotherUnitsPersonIsRefusedAtTheField(t *testing.T) {
 		d.OpenModule("专业技术人员信息维护")
 		d.Type("n")
 		d.Type(owned)
-		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.Press(tea.KeyEnter)
 		d.Type("外单位人员")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("该身份证号已属于其他单位，不能添加", "外单位人员")
@@ -340,7 +351,8 @@ func TestTeacherLifecycle(t *testing.T) {
 		d.Type("x")
 		d.MustSee("确定删除教师 邱雅文？(y/n)")
 		d.Type("n")
-		d.MustSee("已取消删除", "邱雅文")
+		d.MustNotSee("确定删除教师")
+		d.MustSee("邱雅文")
 		d.Type("x")
 		d.Type("y")
 		d.MustSee("已删除：邱雅文", "共 8 条")
@@ -380,7 +392,7 @@ func TestUnitAddsASquattedIDNumber(t *testing.T) {
 		d.OpenModule("专业技术人员信息维护")
 		d.Type("n")
 		d.Type(idOf(first17))
-		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.Press(tea.KeyEnter) // passes over the read-only 性别/出生日期
 		d.Type("何真")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已新增：何真", "冒名者", "已停用")

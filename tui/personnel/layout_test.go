@@ -106,12 +106,15 @@ func screensFit(t *testing.T, ascii bool) {
 			typeIn(d, "4401", "", "", "1", "x", "y")
 			d.Fits("registration errors")
 			d.Press(tea.KeyEsc)
+			d.MustSee("有未保存的修改，确定放弃吗？(y/n)")
+			d.Type("y")
 
 			d.Login(store.DemoUnit, demoPassword)
 			d.OpenModule("专业技术人员信息确认")
 			d.Press(tea.KeyCtrlA)
 			aligned(t, d, "confirm", "身份证号", idCell)
 			d.Type("c")
+			d.Type("y")
 			d.Fits("confirm summary")
 			d.Press(tea.KeyEsc)
 
@@ -143,7 +146,9 @@ func screensFit(t *testing.T, ascii bool) {
 			d.Press(tea.KeyCtrlS)
 			d.Fits("maintain form errors")
 			d.MustSee("身份证号应为18位", "输入有误，请按提示修改")
-			d.Press(tea.KeyEsc, tea.KeyEsc)
+			d.Press(tea.KeyEsc)
+			d.Type("y")
+			d.Press(tea.KeyEsc)
 
 			d.OpenModule("师资信息维护")
 			aligned(t, d, "teachers", "工作单位", func(l string) (string, bool) {

@@ -38,7 +38,7 @@ type Maintain struct {
 	ref     domain.Reference
 	edit    *personForm
 	detail  domain.Person
-	outcome outcome
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -94,6 +94,9 @@ func (m *Maintain) Update(msg tea.Msg) tea.Cmd {
 		case common.ReferenceLoaded:
 			if msg.Err == nil {
 				m.ref = v.Ref
+				if m.mode == formMode {
+					m.edit.setReference(v.Ref)
+				}
 			}
 		case personSaved:
 			return m.saved(v, msg.Err)
@@ -110,10 +113,10 @@ func (m *Maintain) listKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Filter):
 		m.openFilter()
 	case key.Matches(k, km.Add):
-		m.openForm(nil)
+		return m.openForm(nil)
 	case key.Matches(k, km.Edit):
 		if p, ok := m.selected(); ok {
-			m.editPerson(p)
+			return m.editPerson(p)
 		}
 	case key.Matches(k, km.Detail):
 		if p, ok := m.selected(); ok {
@@ -129,25 +132,28 @@ func (m *Maintain) listKey(k tea.KeyMsg) tea.Cmd {
 func (m *Maintain) selected() (domain.Person, bool) { return m.feed.Selected() }
 
 // editPerson opens 修改, which only a confirmed member has.
-func (m *Maintain) editPerson(p domain.Person) {
+func (m *Maintain) editPerson(p domain.Person) tea.Cmd {
 	if p.Status != domain.AffiliationConfirmed {
 		m.mode = listMode
-		m.outcome = outcome{failure: p.Name + " 尚未确认，请先在“专业技术人员信息确认”中确认"}
-		return
+		m.outcome = pane.Outcome{Failure: p.Name + " 尚未确认，请先在“专业技术人员信息确认”中确认"}
+		return nil
 	}
-	m.openForm(&p)
+	return m.openForm(&p)
 }
 
-func (m *Maintain) openForm(p *domain.Person) {
+// openForm opens the person form and reloads the dictionaries, which the
+// administrator may have changed since the module opened.
+func (m *Maintain) openForm(p *domain.Person) tea.Cmd {
 	m.edit = newPersonForm(m.c, m.ref, p)
 	m.edit.form.SetWidth(m.width)
-	m.mode, m.outcome = formMode, outcome{}
+	m.mode, m.outcome = formMode, pane.Outcome{}
+	return m.c.LoadReference(m.id)
 }
 
 func (m *Maintain) formKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.km.Back):
-		m.mode, m.outcome = listMode, outcome{}
+		m.mode, m.outcome = listMode, pane.Outcome{}
 		return nil
 	case key.Matches(k, m.km.Save):
 		return m.save()
@@ -159,14 +165,13 @@ func (m *Maintain) formKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Maintain) save() tea.Cmd {
-	if m.outcome.busy {
+	if m.outcome.Busy {
 		return nil
 	}
-	if !m.edit.form.Validate() {
-		m.outcome = outcome{failure: "输入有误，请按提示修改"}
+	if !m.outcome.Validate(m.edit.form) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	in, editing, persons := m.edit.input(), m.edit.editing, m.c.Services.Persons
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		if editing == nil {
@@ -185,7 +190,7 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 		return nil
 	}
 	if err != nil {
-		m.outcome.failForm(m.edit.form, err)
+		m.outcome.FailForm(m.edit.form, err)
 		return nil
 	}
 	p := v.person
@@ -206,7 +211,7 @@ func (m *Maintain) saved(v personSaved, err error) tea.Cmd {
 	case v.added:
 		text += "，已属于本单位"
 	}
-	m.outcome.done(text)
+	m.outcome.Done(text)
 	m.mode = listMode
 	m.feed.SelectOnArrival(p.ID)
 	if v.added {
@@ -220,8 +225,8 @@ func (m *Maintain) loaded() {
 	switch err := m.feed.Failure(); {
 	case err != nil:
 		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
-		if !m.outcome.busy {
-			m.outcome.failed(err)
+		if !m.outcome.Busy {
+			m.outcome.Failed(err)
 		}
 	case !m.feed.Loading():
 		m.feed.Table().SetEmpty("没有符合条件的人员")
@@ -273,7 +278,7 @@ func (m *Maintain) applyFilter() tea.Cmd {
 	f := m.filters
 	m.filter = domain.PersonFilter{Name: strings.TrimSpace(f.Value(filterName)), IDNumber: strings.TrimSpace(f.Value(filterID)),
 		Title: strings.TrimSpace(f.Value(filterTitle)), Status: domain.Affiliation(f.Value(filterStatus))}
-	m.mode, m.outcome = listMode, outcome{}
+	m.mode, m.outcome = listMode, pane.Outcome{}
 	return m.feed.First()
 }
 
@@ -297,7 +302,7 @@ func (m *Maintain) detailKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.km.Back):
 		m.mode = listMode
 	case key.Matches(k, m.km.Edit):
-		m.editPerson(m.detail)
+		return m.editPerson(m.detail)
 	}
 	return nil
 }
@@ -352,6 +357,12 @@ func (m *Maintain) SetSize(w, h int) {
 func (m *Maintain) Typing() bool { return m.mode == filterMode || m.mode == formMode }
 
 // Nested keeps esc inside the module while a form or a record shows.
+// Dirty reports a person being typed and not saved.
+func (m *Maintain) Dirty() bool { return m.mode == formMode && m.edit.form.Dirty() }
+
+// Discards reports whether k closes the person form with its changes.
+func (m *Maintain) Discards(k tea.KeyMsg) bool { return key.Matches(k, m.km.Back) && m.Dirty() }
+
 func (m *Maintain) Nested() bool { return m.mode != listMode }
 
 // View draws the current screen of the module in exactly its size.
@@ -363,13 +374,13 @@ func (m *Maintain) View() string {
 		body = st.Heading.Render("筛选条件") + "\n" + m.filters.View()
 	case formMode:
 		head := st.Heading.Render(textwidth.Truncate(m.edit.title(), w, st.Ellipsis))
-		body = head + "\n" + m.edit.win.view(st, m.edit.form.View(), max(h-3, 1)) + "\n" + m.outcome.view(m.c, w, 2)
+		body = head + "\n" + m.edit.win.view(st, m.edit.form.View(), max(h-3, 1)) + "\n" + m.outcome.ViewRows(m.c, w, 2)
 		return textwidth.Block(body, w, h)
 	case detailMode:
 		body = m.detailView()
 	default:
 		top := st.Muted.Render(textwidth.Truncate(m.filterText(), w, st.Ellipsis))
-		body = top + "\n" + m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()) + "\n" + m.outcome.view(m.c, w, 2)
+		body = top + "\n" + m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()) + "\n" + m.outcome.ViewRows(m.c, w, 2)
 	}
 	return textwidth.Block(body, w, h)
 }

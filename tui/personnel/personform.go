@@ -56,6 +56,8 @@ type personForm struct {
 	form    *form.Form
 	editing *domain.Person
 	win     window
+	// education and level offer dictionaries, refreshed by setReference.
+	education, level *form.Picker
 }
 
 func newPersonForm(c *common.Common, ref domain.Reference, editing *domain.Person) *personForm {
@@ -108,6 +110,7 @@ func newPersonForm(c *common.Common, ref domain.Reference, editing *domain.Perso
 			}})
 	}
 	pf.form = form.New(st, km, 24, fields...)
+	pf.education, pf.level = education, level
 	if editing != nil {
 		for k, v := range map[string]string{fieldName: editing.Name, fieldEthnicity: editing.Ethnicity,
 			fieldEducation: editing.Education, fieldDegree: editing.Degree, fieldSpecialty: editing.Specialty,
@@ -145,4 +148,15 @@ func (pf *personForm) title() string {
 		return "新增专业技术人员"
 	}
 	return "修改：" + pf.editing.Name
+}
+
+// setReference offers the dictionaries as they now stand, keeping the
+// choices made and the person's own values even if since disabled.
+func (pf *personForm) setReference(ref domain.Reference) {
+	var stored domain.Person
+	if pf.editing != nil {
+		stored = *pf.editing
+	}
+	pf.education.SetOptions(dictOptions(ref, domain.DictEducation, stored.Education))
+	pf.level.SetOptions(dictOptions(ref, domain.DictTitleLevel, stored.TitleLevel))
 }

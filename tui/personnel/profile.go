@@ -41,9 +41,8 @@ type Profile struct {
 	units   *pane.Feed[domain.UnitBrief]
 	asked   string // the query the results answer
 	// claiming and withdrawing ask "确定…？(y/n)" first.
-	claiming    *domain.UnitBrief
-	withdrawing bool
-	outcome     outcome
+	ask     pane.Confirm
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -90,8 +89,9 @@ func (m *Profile) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
-		case m.claiming != nil || m.withdrawing:
-			return m.answer(msg)
+		case m.ask.Asking():
+			cmd, _ := m.ask.Update(m.c, msg)
+			return cmd
 		case m.mode == profileContact:
 			return m.contactKey(msg)
 		case m.mode == profileSearch:
@@ -109,7 +109,7 @@ func (m *Profile) Update(msg tea.Msg) tea.Cmd {
 		switch v := msg.Value.(type) {
 		case profileLoaded:
 			if msg.Err != nil {
-				m.outcome.failed(msg.Err)
+				m.outcome.Failed(msg.Err)
 				return nil
 			}
 			m.person, m.loaded = v.person, true
@@ -129,11 +129,11 @@ func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Reload):
 		return m.load()
-	case !m.loaded || m.outcome.busy:
+	case !m.loaded || m.outcome.Busy:
 	case key.Matches(k, km.Edit):
 		m.openContact()
 	case key.Matches(k, km.Claim) && st == domain.AffiliationNone:
-		m.mode, m.outcome = profileSearch, outcome{}
+		m.mode, m.outcome = profileSearch, pane.Outcome{}
 		m.query = form.New(m.c.Styles, m.c.Keys, 30,
 			form.Field{Key: fieldQuery, Label: "单位名称或信用代码", Control: form.NewText(m.c.Keys, false, 50)})
 		m.query.SetWidth(m.width)
@@ -141,7 +141,8 @@ func (m *Profile) viewKey(k tea.KeyMsg) tea.Cmd {
 		m.units.Table().SetEmpty("输入单位名称或统一社会信用代码后按 enter 查找")
 		m.asked = ""
 	case key.Matches(k, km.Withdraw) && st == domain.AffiliationPending:
-		m.withdrawing, m.outcome = true, outcome{}
+		m.outcome = pane.Outcome{}
+		m.ask.Ask("确定撤回加入 "+m.person.UnitName+" 的申请？", m.withdraw)
 	}
 	return nil
 }
@@ -157,22 +158,22 @@ func (m *Profile) openContact() {
 	m.contact.SetValue(fieldMobile, m.person.Mobile)
 	m.contact.SetValue(fieldEmail, m.person.Email)
 	m.contact.SetWidth(m.width)
-	m.mode, m.outcome = profileContact, outcome{}
+	m.mode, m.outcome = profileContact, pane.Outcome{}
 }
 
 func (m *Profile) contactKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.km.Back):
-		m.mode, m.outcome = profileView, outcome{}
+		m.mode, m.outcome = profileView, pane.Outcome{}
 		return nil
 	case key.Matches(k, m.km.Save):
 	case m.contact.Update(k) != form.Submitted:
 		return nil
 	}
-	if m.outcome.busy || !m.contact.Validate() {
+	if m.outcome.Busy || !m.outcome.Validate(m.contact) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	u := domain.ContactUpdate{Mobile: m.contact.Value(fieldMobile), Email: m.contact.Value(fieldEmail), Version: m.person.Version}
 	persons := m.c.Services.Persons
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
@@ -185,14 +186,14 @@ func (m *Profile) searchKey(k tea.KeyMsg) tea.Cmd {
 	km := m.km
 	switch {
 	case key.Matches(k, km.Back):
-		m.mode, m.outcome = profileView, outcome{}
+		m.mode, m.outcome = profileView, pane.Outcome{}
 	case k.Type == tea.KeyUp || k.Type == tea.KeyDown, key.Matches(k, pane.KeyPrevPage, pane.KeyNextPage):
 		cmd, _ := m.units.Key(k)
 		return cmd
 	case key.Matches(k, km.Submit):
 		q := strings.TrimSpace(m.query.Value(fieldQuery))
 		if u, ok := m.units.Selected(); ok && q == m.asked {
-			m.claiming = &u
+			m.ask.Ask("确定申请加入 "+u.Name+"？", func() tea.Cmd { return m.claim(u) })
 			return nil
 		}
 		return m.search()
@@ -211,7 +212,7 @@ func (m *Profile) search() tea.Cmd {
 func (m *Profile) unitsDone() {
 	if err := m.units.Failure(); err != nil {
 		m.units.Table().SetEmpty("查找失败，请重试")
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return
 	}
 	if !m.units.Loading() {
@@ -219,22 +220,20 @@ func (m *Profile) unitsDone() {
 	}
 }
 
-// answer takes y or n to the claim or withdrawal question.
-func (m *Profile) answer(k tea.KeyMsg) tea.Cmd {
-	unit, withdrawing := m.claiming, m.withdrawing
-	m.claiming, m.withdrawing = nil, false
-	if !key.Matches(k, m.km.Yes) {
-		return nil
-	}
-	m.outcome.start()
+// withdraw takes back the pending claim.
+func (m *Profile) withdraw() tea.Cmd {
+	m.outcome.Start()
 	persons, version := m.c.Services.Persons, m.person.Version
-	if withdrawing {
-		return common.Call(m.id, func(ctx context.Context) (any, error) {
-			p, err := persons.WithdrawClaim(ctx, domain.Withdrawal{Version: version})
-			return profileChanged{person: p, what: "已撤回加入单位的申请，可重新选择单位"}, err
-		})
-	}
-	u := *unit
+	return common.Call(m.id, func(ctx context.Context) (any, error) {
+		p, err := persons.WithdrawClaim(ctx, domain.Withdrawal{Version: version})
+		return profileChanged{person: p, what: "已撤回加入单位的申请，可重新选择单位"}, err
+	})
+}
+
+// claim asks unit u to confirm the person.
+func (m *Profile) claim(u domain.UnitBrief) tea.Cmd {
+	m.outcome.Start()
+	persons, version := m.c.Services.Persons, m.person.Version
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		p, err := persons.ClaimUnit(ctx, domain.Claim{UnitID: u.ID, Version: version})
 		return profileChanged{person: p, what: "已申请加入 " + u.Name + "，请等待单位确认"}, err
@@ -244,14 +243,14 @@ func (m *Profile) answer(k tea.KeyMsg) tea.Cmd {
 func (m *Profile) changed(v profileChanged, err error) tea.Cmd {
 	if err != nil {
 		if m.mode == profileContact {
-			m.outcome.failForm(m.contact, err)
+			m.outcome.FailForm(m.contact, err)
 			return nil
 		}
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return m.load()
 	}
 	m.person, m.mode = v.person, profileView
-	m.outcome.done(v.what)
+	m.outcome.Done(v.what)
 	return nil
 }
 
@@ -268,12 +267,20 @@ func (m *Profile) SetSize(w, h int) {
 
 // Typing is true while a field has the keyboard.
 func (m *Profile) Typing() bool {
-	return m.claiming == nil && !m.withdrawing && m.mode != profileView
+	return !m.ask.Asking() && m.mode != profileView
 }
 
 // Nested keeps esc inside the module while a form or a question shows.
 func (m *Profile) Nested() bool {
-	return m.mode != profileView || m.claiming != nil || m.withdrawing
+	return m.mode != profileView || m.ask.Asking()
+}
+
+// Dirty reports contact details typed and not saved.
+func (m *Profile) Dirty() bool { return m.mode == profileContact && m.contact.Dirty() }
+
+// Discards reports whether k closes the contact form with its changes.
+func (m *Profile) Discards(k tea.KeyMsg) bool {
+	return !m.ask.Asking() && key.Matches(k, m.km.Back) && m.Dirty()
 }
 
 // statusHint says what the person can do about the affiliation.
@@ -291,20 +298,13 @@ func (m *Profile) statusHint() string {
 func (m *Profile) View() string {
 	st, w, h := m.c.Styles, m.width, m.height
 	var body string
-	question := ""
-	switch {
-	case m.claiming != nil:
-		question = "确定申请加入 " + m.claiming.Name + "？(y/n)"
-	case m.withdrawing:
-		question = "确定撤回加入 " + m.person.UnitName + " 的申请？(y/n)"
-	}
-	bottom := m.outcome.view(m.c, w, 2)
-	if question != "" {
-		bottom = st.Confirm.Render(textwidth.Truncate(question, w, st.Ellipsis))
+	bottom := m.outcome.ViewRows(m.c, w, 2)
+	if m.ask.Asking() {
+		bottom = pane.Paragraph(m.c, m.ask.Question()+"(y/n)", st.Confirm, w, 2)
 	}
 	switch {
 	case !m.loaded:
-		body = m.outcome.view(m.c, w, 2)
+		body = m.outcome.ViewRows(m.c, w, 2)
 		if body == "" {
 			body = st.Muted.Render("加载中" + st.Ellipsis)
 		}
@@ -341,7 +341,7 @@ func (m *Profile) View() string {
 func (m *Profile) ShortHelp() []key.Binding {
 	km := m.km
 	switch {
-	case m.claiming != nil || m.withdrawing:
+	case m.ask.Asking():
 		return []key.Binding{withHelp(km.Yes, "y", "确定"), withHelp(km.No, "n", "取消")}
 	case m.mode == profileContact:
 		return []key.Binding{km.Save, km.Next}

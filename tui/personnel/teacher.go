@@ -27,20 +27,20 @@ const (
 // Teachers is 师资信息维护 (1.7.1): 新增, 修改, 启用, 禁用 and 删除 of the
 // unit's lecturers and head teachers.
 type Teachers struct {
-	c        *common.Common
-	km       *keyMap
-	id       common.ScreenID
-	mode     mode
-	feed     *pane.Feed[domain.Teacher]
-	filter   domain.TeacherFilter
-	filters  *form.Form
-	form     *form.Form
-	gender   *form.Picker
-	editing  *domain.Teacher
-	win      window
-	detail   domain.Teacher
-	deleting *domain.Teacher // asked "确定删除？"
-	outcome  outcome
+	c       *common.Common
+	km      *keyMap
+	id      common.ScreenID
+	mode    mode
+	feed    *pane.Feed[domain.Teacher]
+	filter  domain.TeacherFilter
+	filters *form.Form
+	form    *form.Form
+	gender  *form.Picker
+	editing *domain.Teacher
+	win     window
+	detail  domain.Teacher
+	ask     pane.Confirm // 删除 is asked first
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -81,9 +81,10 @@ func (m *Teachers) load() tea.Cmd { return m.feed.Reload() }
 func (m *Teachers) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if cmd, asked := m.ask.Update(m.c, msg); asked {
+			return cmd
+		}
 		switch {
-		case m.deleting != nil:
-			return m.deleteKey(msg)
 		case m.mode == filterMode:
 			return m.filterKey(msg)
 		case m.mode == formMode:
@@ -128,12 +129,12 @@ func (m *Teachers) listKey(k tea.KeyMsg) tea.Cmd {
 		m.openForm(&t)
 	case key.Matches(k, km.Detail) && has:
 		m.detail, m.mode = t, detailMode
-	case m.outcome.busy:
+	case m.outcome.Busy:
 	case key.Matches(k, km.Toggle) && has:
 		return m.toggle(t)
 	case key.Matches(k, km.Delete) && has:
-		m.deleting = &t
-		m.outcome = outcome{}
+		m.outcome = pane.Outcome{}
+		m.ask.Ask("确定删除教师 "+t.Name+"？", func() tea.Cmd { return m.delete(t) })
 	default:
 		cmd, _ := m.feed.Key(k)
 		return cmd
@@ -142,7 +143,7 @@ func (m *Teachers) listKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Teachers) toggle(t domain.Teacher) tea.Cmd {
-	m.outcome.start()
+	m.outcome.Start()
 	teachers, v := m.c.Services.Teachers, domain.VersionRef{Version: t.Version}
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		var out domain.Teacher
@@ -158,26 +159,19 @@ func (m *Teachers) toggle(t domain.Teacher) tea.Cmd {
 
 func (m *Teachers) switched(t domain.Teacher, err error) tea.Cmd {
 	if err != nil {
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return m.load()
 	}
 	if t.Enabled() {
-		m.outcome.done("已启用：" + t.Name + "，可选作授课教师或班主任")
+		m.outcome.Done("已启用：" + t.Name + "，可选作授课教师或班主任")
 	} else {
-		m.outcome.done("已禁用：" + t.Name + "，不再可选作授课教师或班主任")
+		m.outcome.Done("已禁用：" + t.Name + "，不再可选作授课教师或班主任")
 	}
 	return m.load()
 }
 
-// deleteKey answers "确定删除？": y deletes, anything else keeps.
-func (m *Teachers) deleteKey(k tea.KeyMsg) tea.Cmd {
-	t := *m.deleting
-	m.deleting = nil
-	if !key.Matches(k, m.km.Yes) {
-		m.outcome = outcome{success: "已取消删除"}
-		return nil
-	}
-	m.outcome.start()
+func (m *Teachers) delete(t domain.Teacher) tea.Cmd {
+	m.outcome.Start()
 	teachers := m.c.Services.Teachers
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		return teacherDeleted{teacher: t}, teachers.DeleteTeacher(ctx, t.ID, domain.VersionRef{Version: t.Version})
@@ -186,10 +180,10 @@ func (m *Teachers) deleteKey(k tea.KeyMsg) tea.Cmd {
 
 func (m *Teachers) deleted(t domain.Teacher, err error) tea.Cmd {
 	if err != nil {
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return m.load()
 	}
-	m.outcome.done("已删除：" + t.Name)
+	m.outcome.Done("已删除：" + t.Name)
 	return m.load()
 }
 
@@ -222,13 +216,13 @@ func (m *Teachers) openForm(t *domain.Teacher) {
 		}
 	}
 	m.form.SetWidth(m.width)
-	m.mode, m.outcome = formMode, outcome{}
+	m.mode, m.outcome = formMode, pane.Outcome{}
 }
 
 func (m *Teachers) formKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.km.Back):
-		m.mode, m.outcome = listMode, outcome{}
+		m.mode, m.outcome = listMode, pane.Outcome{}
 		return nil
 	case key.Matches(k, m.km.Save):
 		return m.save()
@@ -245,14 +239,13 @@ func (m *Teachers) formKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Teachers) save() tea.Cmd {
-	if m.outcome.busy {
+	if m.outcome.Busy {
 		return nil
 	}
-	if !m.form.Validate() {
-		m.outcome = outcome{failure: "输入有误，请按提示修改"}
+	if !m.outcome.Validate(m.form) {
 		return nil
 	}
-	m.outcome.start()
+	m.outcome.Start()
 	f := m.form
 	in := domain.TeacherInput{Name: f.Value(fieldName), Gender: f.Value(fieldGender), IDNumber: f.Value(fieldIDNumber),
 		Title: f.Value(fieldTitle), Specialty: f.Value(fieldSpecialty), Employer: f.Value(fieldEmployer),
@@ -276,13 +269,13 @@ func (m *Teachers) saved(v teacherSaved, err error) tea.Cmd {
 		return nil
 	}
 	if err != nil {
-		m.outcome.failForm(m.form, err)
+		m.outcome.FailForm(m.form, err)
 		return nil
 	}
 	if v.added {
-		m.outcome.done("已新增教师：" + v.teacher.Name + "（已启用）")
+		m.outcome.Done("已新增教师：" + v.teacher.Name + "（已启用）")
 	} else {
-		m.outcome.done("已保存：" + v.teacher.Name)
+		m.outcome.Done("已保存：" + v.teacher.Name)
 	}
 	m.mode = listMode
 	m.feed.SelectOnArrival(v.teacher.ID)
@@ -297,8 +290,8 @@ func (m *Teachers) loaded() {
 	switch err := m.feed.Failure(); {
 	case err != nil:
 		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
-		if !m.outcome.busy {
-			m.outcome.failed(err)
+		if !m.outcome.Busy {
+			m.outcome.Failed(err)
 		}
 	case !m.feed.Loading():
 		m.feed.Table().SetEmpty("没有教师，按 n 新增")
@@ -333,7 +326,7 @@ func (m *Teachers) filterKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	m.filter = domain.TeacherFilter{Name: strings.TrimSpace(m.filters.Value(filterName)), State: domain.TeacherState(m.filters.Value(filterState))}
-	m.mode, m.outcome = listMode, outcome{}
+	m.mode, m.outcome = listMode, pane.Outcome{}
 	return m.feed.First()
 }
 
@@ -378,7 +371,15 @@ func (m *Teachers) Typing() bool { return m.mode == filterMode || m.mode == form
 
 // Nested keeps esc inside the module while a form, a record or the
 // delete question shows.
-func (m *Teachers) Nested() bool { return m.mode != listMode || m.deleting != nil }
+func (m *Teachers) Nested() bool { return m.mode != listMode || m.ask.Asking() }
+
+// Dirty reports a teacher being typed and not saved.
+func (m *Teachers) Dirty() bool { return m.mode == formMode && m.form.Dirty() }
+
+// Discards reports whether k closes the teacher form with its changes.
+func (m *Teachers) Discards(k tea.KeyMsg) bool {
+	return !m.ask.Asking() && key.Matches(k, m.km.Back) && m.Dirty()
+}
 
 // View draws the current screen of the module in exactly its size.
 func (m *Teachers) View() string {
@@ -393,7 +394,7 @@ func (m *Teachers) View() string {
 			title = "修改教师：" + m.editing.Name
 		}
 		body = st.Heading.Render(textwidth.Truncate(title, w, st.Ellipsis)) + "\n" +
-			m.win.view(st, m.form.View(), max(h-3, 1)) + "\n" + m.outcome.view(m.c, w, 2)
+			m.win.view(st, m.form.View(), max(h-3, 1)) + "\n" + m.outcome.ViewRows(m.c, w, 2)
 	case detailMode:
 		t := m.detail
 		body = labelled(m.c, [][2]string{
@@ -401,9 +402,9 @@ func (m *Teachers) View() string {
 			{"工作单位", t.Employer}, {"手机号码", t.Mobile}, {"状态", t.State.Label()},
 		}, w) + "\n" + st.Label.Render("简介：") + "\n" + wrap(t.Summary, w, max(h-10, 1))
 	default:
-		bottom := m.outcome.view(m.c, w, 2)
-		if m.deleting != nil {
-			bottom = st.Confirm.Render(textwidth.Truncate("确定删除教师 "+m.deleting.Name+"？(y/n)", w, st.Ellipsis))
+		bottom := m.outcome.ViewRows(m.c, w, 2)
+		if m.ask.Asking() {
+			bottom = pane.Paragraph(m.c, m.ask.Question()+"(y/n)", st.Confirm, w, 2)
 		}
 		top := st.Muted.Render(textwidth.Truncate(m.filterText(), w, st.Ellipsis))
 		body = top + "\n" + m.feed.Table().View() + "\n" + st.Muted.Render(m.feed.Position()) + "\n" + bottom
@@ -416,7 +417,7 @@ func (m *Teachers) View() string {
 func (m *Teachers) ShortHelp() []key.Binding {
 	km := m.km
 	switch {
-	case m.deleting != nil:
+	case m.ask.Asking():
 		return []key.Binding{withHelp(km.Yes, "y", "确定删除"), withHelp(km.No, "n", "取消")}
 	case m.mode == filterMode:
 		return []key.Binding{withHelp(km.Submit, "enter", "下一项/查询"), km.Choose}
@@ -439,7 +440,7 @@ func (m *Teachers) ShortHelp() []key.Binding {
 // FullHelp adds details, filtering, paging and reloading.
 func (m *Teachers) FullHelp() [][]key.Binding {
 	km := m.km
-	if m.mode == listMode && m.deleting == nil {
+	if m.mode == listMode && !m.ask.Asking() {
 		return [][]key.Binding{m.ShortHelp(), {km.Detail, km.Filter, pane.KeyPrevPage, pane.KeyNextPage, km.Reload}}
 	}
 	return [][]key.Binding{m.ShortHelp(), {km.Next, km.Prev, withHelp(km.Back, "esc", "返回列表")}}

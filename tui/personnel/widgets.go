@@ -6,57 +6,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/server/domain"
-	"jxjy/tui/common"
-	"jxjy/tui/form"
-	"jxjy/tui/pane"
 	"jxjy/tui/styles"
 	"jxjy/tui/textwidth"
 )
-
-// outcome is the message line under a list or form: busy, the failure, or
-// what was done.
-type outcome struct {
-	busy    bool
-	failure string
-	success string
-}
-
-func (o *outcome) start()           { *o = outcome{busy: true} }
-func (o *outcome) done(msg string)  { *o = outcome{success: msg} }
-func (o *outcome) failed(err error) { *o = outcome{failure: common.ErrorText(err)} }
-
-// failForm shows err at the form's fields where it names them, and the
-// rest in the failure line; what was typed stays.
-func (o *outcome) failForm(f *form.Form, err error) { *o = outcome{failure: pane.FormError(f, err)} }
-
-// view wraps the message to w cells, at most rows lines.
-func (o *outcome) view(c *common.Common, w, rows int) string {
-	st := c.Styles
-	var text string
-	var style lipgloss.Style
-	switch {
-	case o.busy:
-		return st.Notice.Render(c.Busy())
-	case o.failure != "":
-		text, style = o.failure, st.Error
-	case o.success != "":
-		text, style = o.success, st.Success
-	default:
-		return ""
-	}
-	lines := strings.Split(wrap(text, max(w, 1), rows+1), "\n")
-	if len(lines) > rows {
-		lines = lines[:rows]
-		lines[rows-1] = textwidth.Truncate(lines[rows-1], w-textwidth.Width(st.Ellipsis), "") + st.Ellipsis
-	}
-	for i, l := range lines {
-		lines[i] = style.Render(l)
-	}
-	return strings.Join(lines, "\n")
-}
 
 // wrap breaks s into at most rows lines of w cells.
 func wrap(s string, w, rows int) string {
@@ -161,6 +115,7 @@ type derived struct {
 func (d *derived) Focus()                    {}
 func (d *derived) Blur()                     {}
 func (d *derived) HandleKey(tea.KeyMsg) bool { return false }
+func (d *derived) ReadOnly() bool            { return true }
 func (d *derived) Value() string             { return d.value() }
 func (d *derived) SetValue(string)           {}
 func (d *derived) SetWidth(w int)            { d.width = w }

@@ -37,7 +37,7 @@ type classView struct {
 	class    domain.ClassDetail
 	loaded   bool
 	subjects *table.Table
-	confirm  *domain.Subject
+	ask      pane.Confirm // 删除科目 is asked first
 	outcome  pane.Outcome
 	width    int
 	height   int
@@ -108,18 +108,8 @@ func (v *classView) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (v *classView) key(k tea.KeyMsg) tea.Cmd {
-	if v.confirm != nil {
-		s := *v.confirm
-		v.confirm = nil
-		if !key.Matches(k, keyYes) {
-			return nil
-		}
-		v.outcome.Start()
-		svc := v.c.Services.Plans
-		return common.Call(v.id, func(ctx context.Context) (any, error) {
-			d, err := svc.DeleteSubject(ctx, s.ID)
-			return subjectDeleted{d, s.Name}, err
-		})
+	if cmd, asked := v.ask.Update(v.c, k); asked {
+		return cmd
 	}
 	if key.Matches(k, v.c.Keys.Reload) {
 		return v.load()
@@ -149,7 +139,7 @@ func (v *classView) key(k tea.KeyMsg) tea.Cmd {
 		if r, ok := v.subjects.Selected(); ok {
 			for _, s := range v.class.Subjects {
 				if s.ID == r.ID {
-					v.confirm = &s
+					v.ask.Ask("删除科目“"+s.Name+"”？", func() tea.Cmd { return v.deleteSubject(s) })
 				}
 			}
 		}
@@ -159,8 +149,17 @@ func (v *classView) key(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+func (v *classView) deleteSubject(s domain.Subject) tea.Cmd {
+	v.outcome.Start()
+	svc := v.c.Services.Plans
+	return common.Call(v.id, func(ctx context.Context) (any, error) {
+		d, err := svc.DeleteSubject(ctx, s.ID)
+		return subjectDeleted{d, s.Name}, err
+	})
+}
+
 // Nested keeps esc for the delete question.
-func (v *classView) Nested() bool { return v.confirm != nil }
+func (v *classView) Nested() bool { return v.ask.Asking() }
 
 func (v *classView) View() string {
 	st := v.c.Styles
@@ -195,8 +194,8 @@ func (v *classView) View() string {
 	}
 	v.subjects.SetSize(w, max(v.height-len(lines)-2, 3))
 	foot := v.outcome.View(v.c, w)
-	if v.confirm != nil {
-		foot = st.Confirm.Render(line("删除科目“" + v.confirm.Name + "”？(y/n)"))
+	if v.ask.Asking() {
+		foot = v.ask.View(v.c, w)
 	}
 	body := strings.Join(lines, "\n") + "\n" + v.subjects.View()
 	return textwidth.Block(body, w, v.height-2) + "\n" + foot
@@ -207,8 +206,8 @@ func (v *classView) SetSize(w, h int) { v.width, v.height = w, h }
 func (v *classView) Typing() bool { return false }
 
 func (v *classView) ShortHelp() []key.Binding {
-	if v.confirm != nil {
-		return []key.Binding{keyYes, keyNo}
+	if v.ask.Asking() {
+		return v.ask.Help(v.c)
 	}
 	return []key.Binding{keyLecturers, keyHead, keyNewSubject, keyEditClass}
 }
@@ -219,14 +218,10 @@ func (v *classView) FullHelp() [][]key.Binding {
 
 // classForm is 新增 培训班 and its 保存 (steps five and six).
 type classForm struct {
-	c       *common.Common
-	st      *pane.Stack
-	id      common.ScreenID
-	plan    domain.Plan
-	class   domain.ClassDetail
-	form    *form.Form
-	outcome pane.Outcome
-	width   int
+	pane.FormScreen
+	st    *pane.Stack
+	plan  domain.Plan
+	class domain.ClassDetail
 }
 
 type classSaved struct {
@@ -246,8 +241,8 @@ func newClassForm(st *pane.Stack, plan domain.Plan, k domain.ClassDetail) *class
 			return ""
 		}
 	}
-	f := &classForm{c: c, st: st, id: c.NewID(), plan: plan, class: k}
-	f.form = form.New(c.Styles, km, 30,
+	f := &classForm{st: st, plan: plan, class: k}
+	fm := form.New(c.Styles, km, 30,
 		form.Field{Key: "name", Label: "培训班名称", Control: text(100), Check: form.Required("培训班名称")},
 		form.Field{Key: "start_date", Label: "开始日期", Control: text(10), Width: 14, Check: date("开始日期")},
 		form.Field{Key: "end_date", Label: "结束日期", Control: text(10), Width: 14, Check: func(fm *form.Form, v string) string {
@@ -275,13 +270,14 @@ func newClassForm(st *pane.Stack, plan domain.Plan, k domain.ClassDetail) *class
 		}},
 	)
 	if k.ID != 0 {
-		f.form.SetValue("name", k.Name)
-		f.form.SetValue("start_date", k.StartDate)
-		f.form.SetValue("end_date", k.EndDate)
-		f.form.SetValue("location", k.Location)
-		f.form.SetValue("capacity", strconv.Itoa(k.Capacity))
-		f.form.SetValue("hours", k.Hours.String())
+		fm.SetValue("name", k.Name)
+		fm.SetValue("start_date", k.StartDate)
+		fm.SetValue("end_date", k.EndDate)
+		fm.SetValue("location", k.Location)
+		fm.SetValue("capacity", strconv.Itoa(k.Capacity))
+		fm.SetValue("hours", k.Hours.String())
 	}
+	f.FormScreen = pane.NewFormScreen(c, fm, f.send)
 	return f
 }
 
@@ -291,11 +287,7 @@ func (f *classForm) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.Result:
 		v, ok := msg.Value.(classSaved)
-		if !ok || msg.To != f.id {
-			return nil
-		}
-		if msg.Err != nil {
-			f.outcome.FailForm(f.form, msg.Err)
+		if !ok || msg.To != f.ID || !f.Saved(msg.Err) {
 			return nil
 		}
 		if v.created {
@@ -303,24 +295,18 @@ func (f *classForm) Update(msg tea.Msg) tea.Cmd {
 		}
 		return f.st.Pop()
 	case tea.KeyMsg:
-		if key.Matches(msg, f.c.Keys.Save) || f.form.Update(msg) == form.Submitted {
-			return f.save()
-		}
+		return f.Key(msg)
 	}
 	return nil
 }
 
-func (f *classForm) save() tea.Cmd {
-	if f.outcome.Busy || !f.form.Validate() {
-		return nil
-	}
-	capacity, _ := strconv.Atoi(domain.NormalizeInput(f.form.Value("capacity")))
-	hours, _ := domain.ParseHours(f.form.Value("hours"))
-	in := domain.ClassInput{Name: f.form.Value("name"), StartDate: f.form.Value("start_date"), EndDate: f.form.Value("end_date"),
-		Location: f.form.Value("location"), Capacity: capacity, Hours: hours, Version: f.class.Version}
-	f.outcome.Start()
-	svc, planID, id := f.c.Services.Plans, f.plan.ID, f.class.ID
-	return common.Call(f.id, func(ctx context.Context) (any, error) {
+func (f *classForm) send() tea.Cmd {
+	capacity, _ := strconv.Atoi(domain.NormalizeInput(f.Form.Value("capacity")))
+	hours, _ := domain.ParseHours(f.Form.Value("hours"))
+	in := domain.ClassInput{Name: f.Form.Value("name"), StartDate: f.Form.Value("start_date"), EndDate: f.Form.Value("end_date"),
+		Location: f.Form.Value("location"), Capacity: capacity, Hours: hours, Version: f.class.Version}
+	svc, planID, id := f.C.Services.Plans, f.plan.ID, f.class.ID
+	return common.Call(f.ID, func(ctx context.Context) (any, error) {
 		if id == 0 {
 			k, err := svc.CreateClass(ctx, planID, in)
 			return classSaved{k, true}, err
@@ -331,25 +317,12 @@ func (f *classForm) save() tea.Cmd {
 }
 
 func (f *classForm) View() string {
-	st := f.c.Styles
+	st := f.C.Styles
 	title := "新增培训班"
 	if f.class.ID != 0 {
 		title = "修改培训班：" + f.class.Name
 	}
-	head := st.Heading.Render(textwidth.Truncate(title, f.width, st.Ellipsis))
-	hint := st.Muted.Render(textwidth.Truncate("日期格式：2026-05-01；学时以0.5为单位", f.width, st.Ellipsis))
-	return lipgloss.JoinVertical(lipgloss.Left, head, hint, "", f.form.View(), "", f.outcome.View(f.c, f.width))
-}
-
-func (f *classForm) SetSize(w, h int) {
-	f.width = w
-	f.form.SetWidth(w)
-}
-
-func (f *classForm) Typing() bool { return true }
-
-func (f *classForm) ShortHelp() []key.Binding { return []key.Binding{f.c.Keys.Save, f.c.Keys.Next} }
-
-func (f *classForm) FullHelp() [][]key.Binding {
-	return [][]key.Binding{f.ShortHelp(), {f.c.Keys.Prev}}
+	head := st.Heading.Render(textwidth.Truncate(title, f.Width, st.Ellipsis))
+	hint := st.Muted.Render(textwidth.Truncate("日期格式：2026-05-01；学时以0.5为单位", f.Width, st.Ellipsis))
+	return lipgloss.JoinVertical(lipgloss.Left, head, hint, "", f.Form.View(), "", f.Outcome.View(f.C, f.Width))
 }

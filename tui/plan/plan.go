@@ -50,7 +50,7 @@ type planList struct {
 	st      *pane.Stack
 	id      common.ScreenID
 	list    *pane.List[domain.Plan]
-	confirm *domain.Plan // a draft about to be deleted
+	ask     pane.Confirm // 删除 is asked first
 	outcome pane.Outcome
 	width   int
 }
@@ -80,8 +80,10 @@ func (l *planList) Init() tea.Cmd { return l.list.Load() }
 func (l *planList) Resume() tea.Cmd { return l.list.Load() }
 
 func (l *planList) Update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyMsg); ok && l.confirm != nil {
-		return l.confirmKey(k)
+	if k, ok := msg.(tea.KeyMsg); ok {
+		if cmd, asked := l.ask.Update(l.c, k); asked {
+			return cmd
+		}
 	}
 	if cmd, used := l.list.Update(msg); used {
 		return cmd
@@ -110,18 +112,13 @@ func (l *planList) Update(msg tea.Msg) tea.Cmd {
 				l.outcome.Failure = "只能删除从未送审的草稿计划"
 				return nil
 			}
-			l.confirm = &sel
+			l.ask.Ask("删除计划“"+sel.Name+"”？", func() tea.Cmd { return l.delete(sel) })
 		}
 	}
 	return nil
 }
 
-func (l *planList) confirmKey(k tea.KeyMsg) tea.Cmd {
-	p := *l.confirm
-	l.confirm = nil
-	if !key.Matches(k, keyYes) {
-		return nil
-	}
+func (l *planList) delete(p domain.Plan) tea.Cmd {
 	l.outcome.Start()
 	svc := l.c.Services.Plans
 	return common.Call(l.id, func(ctx context.Context) (any, error) {
@@ -130,12 +127,12 @@ func (l *planList) confirmKey(k tea.KeyMsg) tea.Cmd {
 }
 
 // Nested keeps esc for the delete question.
-func (l *planList) Nested() bool { return l.confirm != nil }
+func (l *planList) Nested() bool { return l.ask.Asking() }
 
 func (l *planList) View() string {
 	foot := l.outcome.View(l.c, l.width)
-	if l.confirm != nil {
-		foot = l.c.Styles.Confirm.Render(textwidth.Truncate("删除计划“"+l.confirm.Name+"”？(y/n)", l.width, l.c.Styles.Ellipsis))
+	if l.ask.Asking() {
+		foot = l.ask.View(l.c, l.width)
 	}
 	return l.list.View() + "\n" + foot
 }
@@ -148,12 +145,16 @@ func (l *planList) SetSize(w, h int) {
 func (l *planList) Typing() bool { return l.list.Typing() }
 
 func (l *planList) ShortHelp() []key.Binding {
-	if l.confirm != nil {
-		return []key.Binding{keyYes, keyNo}
+	if l.ask.Asking() {
+		return l.ask.Help(l.c)
 	}
 	n := keyNew
 	n.SetHelp("n", "新申请")
-	return append([]key.Binding{n, keyOpen, keyDelete}, l.list.Help()...)
+	out := []key.Binding{n, keyOpen}
+	if sel, ok := l.list.Selected(); ok && sel.Status == domain.PlanDraft {
+		out = append(out, keyDelete)
+	}
+	return append(out, l.list.Help()...)
 }
 
 func (l *planList) FullHelp() [][]key.Binding {

@@ -21,14 +21,10 @@ import (
 // in the plan, pick the course from the catalog by typing part of its
 // name, 保存).
 type planForm struct {
-	c       *common.Common
+	pane.FormScreen
 	st      *pane.Stack
-	id      common.ScreenID
 	plan    domain.Plan
-	form    *form.Form
 	courses *form.Picker
-	outcome pane.Outcome
-	width   int
 }
 
 type coursesLoaded struct{ page domain.Page[domain.Course] }
@@ -41,9 +37,9 @@ type planSaved struct {
 func newPlanForm(st *pane.Stack, p domain.Plan) *planForm {
 	c := st.C()
 	km := c.Keys
-	f := &planForm{c: c, st: st, id: c.NewID(), plan: p,
+	f := &planForm{st: st, plan: p,
 		courses: form.NewPicker(c.Styles, km, 5, "课程加载中"+c.Styles.Ellipsis)}
-	f.form = form.New(c.Styles, km, 30,
+	fm := form.New(c.Styles, km, 30,
 		form.Field{Key: "year", Label: "年度", Control: form.NewText(km, false, 4), Width: 8, Check: func(_ *form.Form, v string) string {
 			if _, err := strconv.Atoi(domain.NormalizeInput(v)); err != nil {
 				return "请填写四位年度"
@@ -63,17 +59,18 @@ func newPlanForm(st *pane.Stack, p domain.Plan) *planForm {
 	year := time.Now().In(domain.ChinaTime).Year()
 	if p.ID != 0 {
 		year = p.Year
-		f.form.SetValue("name", p.Name)
-		f.form.SetValue("audience", p.Audience)
-		f.form.SetValue("description", p.Description)
+		fm.SetValue("name", p.Name)
+		fm.SetValue("audience", p.Audience)
+		fm.SetValue("description", p.Description)
 	}
-	f.form.SetValue("year", strconv.Itoa(year))
+	fm.SetValue("year", strconv.Itoa(year))
+	f.FormScreen = pane.NewFormScreen(c, fm, f.send)
 	return f
 }
 
 func (f *planForm) Init() tea.Cmd {
-	svc := f.c.Services.Courses
-	return common.Call(f.id, func(ctx context.Context) (any, error) {
+	svc := f.C.Services.Courses
+	return common.Call(f.ID, func(ctx context.Context) (any, error) {
 		p, err := svc.ListCourses(ctx, domain.CourseFilter{PageRequest: domain.PageRequest{Limit: domain.MaxPageSize}})
 		return coursesLoaded{p}, err
 	})
@@ -82,7 +79,7 @@ func (f *planForm) Init() tea.Cmd {
 func (f *planForm) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.Result:
-		if msg.To != f.id {
+		if msg.To != f.ID {
 			return nil
 		}
 		switch v := msg.Value.(type) {
@@ -92,12 +89,10 @@ func (f *planForm) Update(msg tea.Msg) tea.Cmd {
 			return f.saved(v, msg.Err)
 		}
 	case tea.KeyMsg:
-		if key.Matches(msg, f.c.Keys.Reload) {
+		if key.Matches(msg, f.C.Keys.Reload) {
 			return f.Init()
 		}
-		if key.Matches(msg, f.c.Keys.Save) || f.form.Update(msg) == form.Submitted {
-			return f.save()
-		}
+		return f.Key(msg)
 	}
 	return nil
 }
@@ -105,7 +100,7 @@ func (f *planForm) Update(msg tea.Msg) tea.Cmd {
 func (f *planForm) coursesDone(page domain.Page[domain.Course], err error) {
 	if err != nil {
 		f.courses.SetEmpty("课程加载失败，按 ctrl+r 重试")
-		f.outcome.Failed(err)
+		f.Outcome.Failed(err)
 		return
 	}
 	opts := make([]form.Option, 0, len(page.Items)+1)
@@ -126,17 +121,13 @@ func (f *planForm) coursesDone(page domain.Page[domain.Course], err error) {
 	}
 }
 
-func (f *planForm) save() tea.Cmd {
-	if f.outcome.Busy || !f.form.Validate() {
-		return nil
-	}
-	year, _ := strconv.Atoi(domain.NormalizeInput(f.form.Value("year")))
-	course, _ := strconv.ParseInt(f.form.Value("course_id"), 10, 64)
-	in := domain.PlanInput{Year: year, CourseID: course, Name: strings.TrimSpace(f.form.Value("name")),
-		Audience: f.form.Value("audience"), Description: f.form.Value("description"), Version: f.plan.Version}
-	f.outcome.Start()
-	svc, id := f.c.Services.Plans, f.plan.ID
-	return common.Call(f.id, func(ctx context.Context) (any, error) {
+func (f *planForm) send() tea.Cmd {
+	year, _ := strconv.Atoi(domain.NormalizeInput(f.Form.Value("year")))
+	course, _ := strconv.ParseInt(f.Form.Value("course_id"), 10, 64)
+	in := domain.PlanInput{Year: year, CourseID: course, Name: strings.TrimSpace(f.Form.Value("name")),
+		Audience: f.Form.Value("audience"), Description: f.Form.Value("description"), Version: f.plan.Version}
+	svc, id := f.C.Services.Plans, f.plan.ID
+	return common.Call(f.ID, func(ctx context.Context) (any, error) {
 		if id == 0 {
 			p, err := svc.CreatePlan(ctx, in)
 			return planSaved{p, true}, err
@@ -149,8 +140,7 @@ func (f *planForm) save() tea.Cmd {
 // saved opens a new plan's screen in place of the form (next: 新增
 // 培训班), or returns to the plan's screen.
 func (f *planForm) saved(v planSaved, err error) tea.Cmd {
-	if err != nil {
-		f.outcome.FailForm(f.form, err)
+	if !f.Saved(err) {
 		return nil
 	}
 	if v.created {
@@ -160,26 +150,19 @@ func (f *planForm) saved(v planSaved, err error) tea.Cmd {
 }
 
 func (f *planForm) View() string {
-	st := f.c.Styles
+	st := f.C.Styles
 	title := "新申请专业课计划"
 	if f.plan.ID != 0 {
 		title = "修改计划：" + f.plan.Name
 	}
-	head := st.Heading.Render(textwidth.Truncate(title, f.width, st.Ellipsis))
-	return lipgloss.JoinVertical(lipgloss.Left, head, "", f.form.View(), "", f.outcome.View(f.c, f.width))
+	head := st.Heading.Render(textwidth.Truncate(title, f.Width, st.Ellipsis))
+	return lipgloss.JoinVertical(lipgloss.Left, head, "", f.Form.View(), "", f.Outcome.View(f.C, f.Width))
 }
-
-func (f *planForm) SetSize(w, h int) {
-	f.width = w
-	f.form.SetWidth(w)
-}
-
-func (f *planForm) Typing() bool { return true }
 
 func (f *planForm) ShortHelp() []key.Binding {
-	return []key.Binding{f.c.Keys.Save, f.c.Keys.Next, f.c.Keys.Choose}
+	return []key.Binding{f.C.Keys.Save, f.C.Keys.Next, f.C.Keys.Choose}
 }
 
 func (f *planForm) FullHelp() [][]key.Binding {
-	return [][]key.Binding{f.ShortHelp(), {f.c.Keys.Prev, f.c.Keys.Reload}}
+	return [][]key.Binding{f.ShortHelp(), {f.C.Keys.Prev, f.C.Keys.Reload}}
 }

@@ -60,7 +60,7 @@ type planView struct {
 	files   *attachment.Panel
 	history *history.Panel
 	section section
-	confirm *domain.ClassDetail // a class about to be deleted
+	ask     pane.Confirm // 删除培训班 and 送审 are asked first
 	outcome pane.Outcome
 	width   int
 	height  int
@@ -94,8 +94,15 @@ func newPlanView(st *pane.Stack, planID int64) *planView {
 
 func (v *planView) Init() tea.Cmd { return v.load() }
 
-// Resume reloads what a sub-window changed.
-func (v *planView) Resume() tea.Cmd { return v.load() }
+// Resume reloads what a sub-window changed. A refusal shown before
+// (计划尚不能送审) spoke of the plan as it was; the operator has been
+// fixing it, and the next 送审 judges it again.
+func (v *planView) Resume() tea.Cmd {
+	if v.outcome.Failure != "" {
+		v.outcome.Clear()
+	}
+	return v.load()
+}
 
 func (v *planView) load() tea.Cmd {
 	svc, id := v.c.Services.Plans, v.planID
@@ -151,8 +158,8 @@ func (v *planView) show(d domain.PlanDetail) {
 
 func (v *planView) key(k tea.KeyMsg) tea.Cmd {
 	km := v.c.Keys
-	if v.confirm != nil {
-		return v.confirmKey(k)
+	if cmd, asked := v.ask.Update(v.c, k); asked {
+		return cmd
 	}
 	switch {
 	case key.Matches(k, km.NextSection), key.Matches(k, km.PrevSection):
@@ -190,7 +197,7 @@ func (v *planView) key(k tea.KeyMsg) tea.Cmd {
 			v.outcome.Failure = "计划" + v.detail.Status.Label() + "，不能删除培训班"
 			return nil
 		}
-		v.confirm = &sel
+		v.ask.Ask("删除培训班“"+sel.Name+"”？", func() tea.Cmd { return v.deleteClass(sel) })
 		return nil
 	}
 	v.classes.Update(k)
@@ -222,12 +229,7 @@ func (v *planView) selected() (domain.ClassDetail, bool) {
 	return domain.ClassDetail{}, false
 }
 
-func (v *planView) confirmKey(k tea.KeyMsg) tea.Cmd {
-	cl := *v.confirm
-	v.confirm = nil
-	if !key.Matches(k, keyYes) {
-		return nil
-	}
+func (v *planView) deleteClass(cl domain.ClassDetail) tea.Cmd {
 	v.outcome.Start()
 	svc := v.c.Services.Plans
 	return common.Call(v.id, func(ctx context.Context) (any, error) {
@@ -243,6 +245,11 @@ func (v *planView) submit() tea.Cmd {
 		v.outcome.Failure = "计划" + v.detail.Status.Label() + "，不能送审"
 		return nil
 	}
+	v.ask.Ask("送审计划“"+v.detail.Name+"”（"+strconv.Itoa(len(v.detail.ClassList))+"个培训班）？送审后不能修改", v.send)
+	return nil
+}
+
+func (v *planView) send() tea.Cmd {
 	v.outcome.Start()
 	svc, id, version := v.c.Services.Plans, v.planID, v.detail.Version
 	return common.Call(v.id, func(ctx context.Context) (any, error) {
@@ -267,7 +274,7 @@ func (v *planView) submitted(p domain.Plan, err error) tea.Cmd {
 
 // Nested keeps esc for the delete question and the attachment panel.
 func (v *planView) Nested() bool {
-	return v.confirm != nil || (v.section == sectionFiles && v.files.Nested())
+	return v.ask.Asking() || (v.section == sectionFiles && v.files.Nested())
 }
 
 func (v *planView) View() string {
@@ -290,8 +297,8 @@ func (v *planView) View() string {
 	}
 	lines = append(lines, body)
 	foot := v.outcome.View(v.c, v.width)
-	if v.confirm != nil {
-		foot = st.Confirm.Render(textwidth.Truncate("删除培训班“"+v.confirm.Name+"”？(y/n)", v.width, st.Ellipsis))
+	if v.ask.Asking() {
+		foot = v.ask.View(v.c, v.width)
 	}
 	return textwidth.Block(strings.Join(lines, "\n"), v.width, v.height-2) + "\n" + foot
 }
@@ -329,18 +336,27 @@ func (v *planView) Typing() bool { return v.section == sectionFiles && v.files.T
 func (v *planView) ShortHelp() []key.Binding {
 	km := v.c.Keys
 	switch {
-	case v.confirm != nil:
-		return []key.Binding{keyYes, keyNo}
+	case v.ask.Asking():
+		return v.ask.Help(v.c)
 	case v.section == sectionFiles:
 		return append(v.files.Help(), km.NextSection)
 	case v.section == sectionHistory:
 		return append(v.history.Help(), km.NextSection)
 	}
+	// Only what the plan's state allows: a submitted or approved plan
+	// is read, not changed.
+	if !v.editable() {
+		return []key.Binding{keyOpenClass, km.NextSection}
+	}
 	return []key.Binding{keyNewClass, keyOpenClass, keyEditPlan, km.SendReview, km.NextSection}
 }
 
 func (v *planView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{v.ShortHelp(), {keyDeleteClass, v.c.Keys.PrevSection, v.c.Keys.Reload}}
+	more := []key.Binding{v.c.Keys.PrevSection, v.c.Keys.Reload}
+	if v.editable() {
+		more = append([]key.Binding{keyDeleteClass}, more...)
+	}
+	return [][]key.Binding{v.ShortHelp(), more}
 }
 
 // problems lists everything a refused 送审 found, all at once.

@@ -126,6 +126,7 @@ type reviewView struct {
 	decision string // the action being decided, "" when none
 	comment  *form.Form
 	outcome  pane.Outcome
+	ask      pane.Confirm // the decision is asked first
 	width    int
 	height   int
 }
@@ -180,6 +181,9 @@ func (v *reviewView) Update(msg tea.Msg) tea.Cmd {
 
 func (v *reviewView) key(k tea.KeyMsg) tea.Cmd {
 	km := v.c.Keys
+	if cmd, asked := v.ask.Update(v.c, k); asked {
+		return cmd
+	}
 	if v.decision != "" {
 		if key.Matches(k, km.Back) {
 			v.decision = ""
@@ -242,10 +246,20 @@ func (v *reviewView) startDecision(action string) {
 	v.outcome.Clear()
 }
 
+// decisionLabels name the decisions as the question and the form do.
+var decisionLabels = map[string]string{domain.PlanApprove: "同意", domain.PlanReturn: "不同意并退案", domain.PlanReject: "不同意并结案"}
+
+// decide asks before the decision, which the unit sees and which cannot
+// be taken back.
 func (v *reviewView) decide() tea.Cmd {
-	if v.outcome.Busy || !v.comment.Validate() {
+	if v.outcome.Busy || !v.outcome.Validate(v.comment) {
 		return nil
 	}
+	v.ask.Ask(decisionLabels[v.decision]+"计划“"+v.detail.Name+"”（"+v.detail.UnitName+"）？", v.send)
+	return nil
+}
+
+func (v *reviewView) send() tea.Cmd {
 	r := domain.PlanReview{Action: v.decision, Version: v.detail.Version, Comment: v.comment.Value("comment")}
 	v.outcome.Start()
 	svc, id := v.c.Services.Plans, v.planID
@@ -258,7 +272,7 @@ func (v *reviewView) decide() tea.Cmd {
 // Nested keeps esc for the decision and the attachment panel: esc
 // abandons a decision.
 func (v *reviewView) Nested() bool {
-	return v.decision != "" || (v.section == sectionFiles && v.files.Nested())
+	return v.ask.Asking() || v.decision != "" || (v.section == sectionFiles && v.files.Nested())
 }
 
 func (v *reviewView) bodyRows() int {
@@ -289,10 +303,13 @@ func (v *reviewView) View() string {
 	}
 	parts := []string{tabLine(v.c, "计划详情", v.section, v.files.Len(), v.width), textwidth.Block(body, v.width, v.bodyRows())}
 	if v.decision != "" {
-		name := map[string]string{domain.PlanApprove: "同意", domain.PlanReturn: "不同意并退案", domain.PlanReject: "不同意并结案"}[v.decision]
-		parts = append(parts, st.Heading.Render("审核："+name+"（enter 提交，esc 放弃）"), v.comment.View())
+		parts = append(parts, st.Heading.Render("审核："+decisionLabels[v.decision]+"（enter 提交，esc 放弃）"), v.comment.View())
 	}
-	parts = append(parts, v.outcome.View(v.c, v.width))
+	if v.ask.Asking() {
+		parts = append(parts, v.ask.View(v.c, v.width))
+	} else {
+		parts = append(parts, v.outcome.View(v.c, v.width))
+	}
 	return lipgloss.JoinVertical(lipgloss.Left, parts...)
 }
 
@@ -308,13 +325,26 @@ func (v *reviewView) SetSize(w, h int) {
 	}
 }
 
+// Dirty reports a review comment typed and not sent.
+func (v *reviewView) Dirty() bool { return v.decision != "" && v.comment.Dirty() }
+
+// Discards reports whether k abandons the comment being typed.
+func (v *reviewView) Discards(k tea.KeyMsg) bool {
+	return !v.ask.Asking() && key.Matches(k, v.c.Keys.Back) && v.Dirty()
+}
+
 func (v *reviewView) Typing() bool {
+	if v.ask.Asking() {
+		return false
+	}
 	return v.decision != "" || (v.section == sectionFiles && v.files.Typing())
 }
 
 func (v *reviewView) ShortHelp() []key.Binding {
 	km := v.c.Keys
 	switch {
+	case v.ask.Asking():
+		return v.ask.Help(v.c)
 	case v.decision != "":
 		submit := km.Submit
 		submit.SetHelp("enter", "提交")
@@ -323,6 +353,10 @@ func (v *reviewView) ShortHelp() []key.Binding {
 		return append(v.files.Help(), km.NextSection)
 	case v.section == sectionHistory:
 		return append(v.history.Help(), km.NextSection)
+	}
+	// A plan already reviewed offers no decision.
+	if !v.loaded || v.detail.Status != domain.PlanSubmitted {
+		return []key.Binding{km.NextSection}
 	}
 	return []key.Binding{keyApprove, keyReturn, keyReject, km.NextSection}
 }

@@ -139,6 +139,24 @@ func (p *teacherPicker) SetSize(w, h int) {
 
 func (p *teacherPicker) Typing() bool { return p.list.Typing() }
 
+// Dirty reports ticks not confirmed: the lecturers ticked on the page
+// differ from the class's.
+func (p *teacherPicker) Dirty() bool {
+	if !p.multi || !p.ticked {
+		return false
+	}
+	current := map[int64]bool{}
+	for _, l := range p.class.Lecturers {
+		current[l.ID] = true
+	}
+	for _, t := range p.list.Items() {
+		if p.list.Table().IsChecked(t.ID) != current[t.ID] {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *teacherPicker) ShortHelp() []key.Binding {
 	if p.multi {
 		return append([]key.Binding{table.Tick, keyConfirm}, p.list.Help()...)
@@ -153,13 +171,9 @@ func (p *teacherPicker) FullHelp() [][]key.Binding {
 // subjectForm is 新增科目内容 (step nine), taught by one of the class's
 // lecturers; the hours start at what the class still lacks.
 type subjectForm struct {
-	c       *common.Common
-	st      *pane.Stack
-	id      common.ScreenID
-	class   domain.ClassDetail
-	form    *form.Form
-	outcome pane.Outcome
-	width   int
+	pane.FormScreen
+	st    *pane.Stack
+	class domain.ClassDetail
 }
 
 type subjectAdded struct{ class domain.ClassDetail }
@@ -173,8 +187,8 @@ func newSubjectForm(st *pane.Stack, k domain.ClassDetail) *subjectForm {
 		opts[i] = form.Option{Value: strconv.FormatInt(l.ID, 10), Label: l.Name + " " + l.Title}
 	}
 	lecturers.SetOptions(opts)
-	f := &subjectForm{c: c, st: st, id: c.NewID(), class: k}
-	f.form = form.New(c.Styles, km, 30,
+	f := &subjectForm{st: st, class: k}
+	fm := form.New(c.Styles, km, 30,
 		form.Field{Key: "name", Label: "科目名称", Control: form.NewText(km, false, 100), Check: form.Required("科目名称")},
 		form.Field{Key: "hours", Label: "学时", Control: form.NewText(km, false, 8), Width: 10, Check: func(_ *form.Form, v string) string {
 			h, msg := domain.ParseHours(v)
@@ -192,8 +206,9 @@ func newSubjectForm(st *pane.Stack, k domain.ClassDetail) *subjectForm {
 		form.Field{Key: "content", Label: "科目内容", Control: form.NewText(km, false, 1000)},
 	)
 	if left := k.Hours - k.SubjectHours(); left > 0 {
-		f.form.SetValue("hours", left.String())
+		fm.SetValue("hours", left.String())
 	}
+	f.FormScreen = pane.NewFormScreen(c, fm, f.send)
 	return f
 }
 
@@ -202,55 +217,37 @@ func (f *subjectForm) Init() tea.Cmd { return nil }
 func (f *subjectForm) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.Result:
-		if _, ok := msg.Value.(subjectAdded); !ok || msg.To != f.id {
-			return nil
+		if _, ok := msg.Value.(subjectAdded); ok && msg.To == f.ID && f.Saved(msg.Err) {
+			return f.st.Pop()
 		}
-		if msg.Err != nil {
-			f.outcome.FailForm(f.form, msg.Err)
-			return nil
-		}
-		return f.st.Pop()
 	case tea.KeyMsg:
-		if key.Matches(msg, f.c.Keys.Save) || f.form.Update(msg) == form.Submitted {
-			return f.save()
-		}
+		return f.Key(msg)
 	}
 	return nil
 }
 
-func (f *subjectForm) save() tea.Cmd {
-	if f.outcome.Busy || !f.form.Validate() {
-		return nil
-	}
-	hours, _ := domain.ParseHours(f.form.Value("hours"))
-	lecturer, _ := strconv.ParseInt(f.form.Value("lecturer_id"), 10, 64)
-	in := domain.SubjectInput{Name: f.form.Value("name"), Hours: hours, LecturerID: lecturer, Content: f.form.Value("content")}
-	f.outcome.Start()
-	svc, id := f.c.Services.Plans, f.class.ID
-	return common.Call(f.id, func(ctx context.Context) (any, error) {
+func (f *subjectForm) send() tea.Cmd {
+	hours, _ := domain.ParseHours(f.Form.Value("hours"))
+	lecturer, _ := strconv.ParseInt(f.Form.Value("lecturer_id"), 10, 64)
+	in := domain.SubjectInput{Name: f.Form.Value("name"), Hours: hours, LecturerID: lecturer, Content: f.Form.Value("content")}
+	svc, id := f.C.Services.Plans, f.class.ID
+	return common.Call(f.ID, func(ctx context.Context) (any, error) {
 		k, err := svc.AddSubject(ctx, id, in)
 		return subjectAdded{k}, err
 	})
 }
 
 func (f *subjectForm) View() string {
-	st := f.c.Styles
-	head := st.Heading.Render(textwidth.Truncate("新增科目内容："+f.class.Name, f.width, st.Ellipsis))
-	hint := st.Muted.Render(textwidth.Truncate("培训班学时 "+f.class.Hours.String()+"，已有科目合计 "+f.class.SubjectHours().String(), f.width, st.Ellipsis))
-	return lipgloss.JoinVertical(lipgloss.Left, head, hint, "", f.form.View(), "", f.outcome.View(f.c, f.width))
+	st := f.C.Styles
+	head := st.Heading.Render(textwidth.Truncate("新增科目内容："+f.class.Name, f.Width, st.Ellipsis))
+	hint := st.Muted.Render(textwidth.Truncate("培训班学时 "+f.class.Hours.String()+"，已有科目合计 "+f.class.SubjectHours().String(), f.Width, st.Ellipsis))
+	return lipgloss.JoinVertical(lipgloss.Left, head, hint, "", f.Form.View(), "", f.Outcome.View(f.C, f.Width))
 }
-
-func (f *subjectForm) SetSize(w, h int) {
-	f.width = w
-	f.form.SetWidth(w)
-}
-
-func (f *subjectForm) Typing() bool { return true }
 
 func (f *subjectForm) ShortHelp() []key.Binding {
-	return []key.Binding{f.c.Keys.Save, f.c.Keys.Next, f.c.Keys.Choose}
+	return []key.Binding{f.C.Keys.Save, f.C.Keys.Next, f.C.Keys.Choose}
 }
 
 func (f *subjectForm) FullHelp() [][]key.Binding {
-	return [][]key.Binding{f.ShortHelp(), {f.c.Keys.Prev}}
+	return [][]key.Binding{f.ShortHelp(), {f.C.Keys.Prev}}
 }

@@ -48,11 +48,37 @@ func TestDisabledFormIsNotOfferedButKept(t *testing.T) {
 		d.MustNotSee("网络学习")
 		d.Fits("editor without the disabled form")
 		d.Press(tea.KeyEsc)
+		d.MustSee("有未保存的修改，确定放弃吗？(y/n)")
+		d.Type("y")
 
 		d.Type("e")
 		d.MustSee("修改培训记录", "网络学习（已停用）")
 		d.Fits("editor keeping the disabled form")
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已保存：网络课程：数字化转型")
+
+		// Enabled again, it is offered again in the open module, without
+		// logging in again: each editor reads the dictionaries afresh.
+		ds, err = admin.Dictionaries(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dict := range ds {
+			for _, it := range dict.Items {
+				if dict.Kind == domain.DictForm && it.Code == "online" {
+					_, err = admin.UpdateDictItem(t.Context(), domain.DictForm, "online",
+						domain.DictItemChange{Label: it.Label, Disabled: false, Version: it.Version})
+				}
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Press(tea.KeyEsc)
+		d.Type("n")
+		d.Press(tea.KeyTab)
+		d.Type("网络")
+		d.MustSee("网络学习")
+		d.MustNotSee("无匹配项")
 	})
 }

@@ -28,7 +28,7 @@ type editor struct {
 	form    *form.Form
 	person  *personPicker
 	forms   *form.Picker
-	outcome outcome
+	outcome pane.Outcome
 	seq     int // the latest person search
 
 	width, height int
@@ -192,7 +192,7 @@ func (e *editor) found(v personsFound, err error) {
 		return
 	}
 	if err != nil {
-		e.outcome.failed(err)
+		e.outcome.Failed(err)
 		return
 	}
 	e.person.setOptions(v.page.Items, v.page.Total)
@@ -220,10 +220,10 @@ func (e *editor) input() domain.RecordInput {
 }
 
 func (e *editor) save() tea.Cmd {
-	if e.outcome.busy || !e.form.Validate() {
+	if e.outcome.Busy || !e.outcome.Validate(e.form) {
 		return nil
 	}
-	e.outcome.start()
+	e.outcome.Start()
 	in, svc := e.input(), e.c.Services.Records
 	var id int64
 	if e.record != nil {
@@ -242,13 +242,15 @@ func (e *editor) save() tea.Cmd {
 }
 
 // saveFailed shows the server's word at the fields; the input stays.
-func (e *editor) saveFailed(err error) { e.outcome = outcome{failure: pane.FormError(e.form, err)} }
+func (e *editor) saveFailed(err error) {
+	e.outcome = pane.Outcome{Failure: pane.FormError(e.form, err)}
+}
 
 // rebase takes the record as it now stands after a stale save, keeping
 // what was typed: saving again writes the operator's input over it.
 func (e *editor) rebase(r domain.Record) {
 	e.record = &r
-	e.outcome.failure = "记录已被他人修改（当前状态：" + r.Status.Label() + "）。您的输入已保留，再次保存将以此为准；按 esc 放弃。"
+	e.outcome.Failure = "记录已被他人修改（当前状态：" + r.Status.Label() + "）。您的输入已保留，再次保存将以此为准；按 esc 放弃。"
 }
 
 func (e *editor) setSize(w, h int) {
@@ -271,7 +273,7 @@ func (e *editor) view() string {
 	head := st.Heading.Render(textwidth.Truncate(title, e.width, st.Ellipsis))
 	hint := st.Muted.Render(textwidth.Truncate("ctrl+s 保存  esc 返回", e.width, st.Ellipsis))
 	body := e.form.Window(max(e.height-4, 3))
-	return textwidth.Block(head+"\n"+body+"\n"+hint+"\n"+e.outcome.view(e.c, e.width, 2), e.width, e.height)
+	return textwidth.Block(head+"\n"+body+"\n"+hint+"\n"+e.outcome.ViewRows(e.c, e.width, 2), e.width, e.height)
 }
 
 func (e *editor) help() []key.Binding {

@@ -137,6 +137,8 @@ func TestPersonSubmissionReturnedFixedAndApproved(t *testing.T) {
 		fillRecord(d, "公需", "讲座", "信息安全意识讲座", daysAgo(3), daysAgo(3), "4")
 		d.MustSee("已保存：信息安全意识讲座", "s 送审")
 		d.Type("s")
+		d.MustSee("送审“信息安全意识讲座”（陈志明，4")
+		d.Type("y")
 		d.MustSee("送审成功：信息安全意识讲座，等待单位认定")
 
 		filterQueue := func() {
@@ -160,6 +162,8 @@ func TestPersonSubmissionReturnedFixedAndApproved(t *testing.T) {
 		d.MustSee("请填写不同意的理由")
 		d.Type("请补充讲座签到证明")
 		d.Press(tea.KeyEnter)
+		d.MustSee("不同意并退案：“信息安全意识讲座”（陈志明）？(y/n)")
+		d.Type("y")
 		d.MustSee("审核（不同意并退案）成功：信息安全意识讲座，已退回")
 
 		relogin(d, store.DemoPerson, "学时申报")
@@ -173,12 +177,16 @@ func TestPersonSubmissionReturnedFixedAndApproved(t *testing.T) {
 		d.Press(tea.KeyCtrlS)
 		d.MustSee("已保存：信息安全意识讲座")
 		d.Type("s")
+		d.MustSee("送审“信息安全意识讲座”")
+		d.Type("y")
 		d.MustSee("送审成功：信息安全意识讲座，等待单位认定")
 
 		relogin(d, store.DemoUnit, "继续教育记录认定")
 		filterQueue()
 		d.Type("r")
 		d.Press(tea.KeyEnter, tea.KeyEnter)
+		d.MustSee("同意：“信息安全意识讲座”（陈志明）？(y/n)")
+		d.Type("y")
 		d.MustSee("审核（同意）成功：信息安全意识讲座，已生效")
 
 		person := tuitest.APIAs(t, env, store.DemoPerson)
@@ -218,6 +226,8 @@ func TestInstitutionSubmitsThreeAndUnitBatchApproves(t *testing.T) {
 			fillRecord(d, "专业", "培训", "机构培训第"+n+"期", daysAgo(6), daysAgo(5), "8")
 			d.MustSee("已保存：机构培训第" + n + "期")
 			d.Type("s")
+			d.MustSee("送审“机构培训第" + n + "期”（张丽娟，8 学时）？")
+			d.Type("y")
 			d.MustSee("送审成功：机构培训第" + n + "期，等待单位认定")
 			d.Press(tea.KeyEsc)
 		}
@@ -226,6 +236,17 @@ func TestInstitutionSubmitsThreeAndUnitBatchApproves(t *testing.T) {
 		typeIn(d, id, "张三")
 		fillRecord(d, "专业", "培训", "不匹配", daysAgo(6), daysAgo(5), "8")
 		d.MustSee("身份证号与姓名不匹配，请核对")
+		// The refusal spans two fields: correcting the name alone lets
+		// the next save through, the server judging the pair again.
+		for i := 0; i < 8; i++ {
+			d.Press(tea.KeyShiftTab)
+		}
+		d.Press(tea.KeyTab)
+		d.Press(tea.KeyCtrlU)
+		d.Type("张丽娟")
+		d.Press(tea.KeyCtrlS)
+		d.MustSee("已保存：不匹配")
+		d.MustNotSee("身份证号与姓名不匹配")
 		d.Press(tea.KeyEsc)
 
 		relogin(d, store.DemoUnit, "继续教育记录认定")

@@ -28,7 +28,7 @@ type Hours struct {
 	onYears bool // the years table has the keyboard
 	ref     domain.Reference
 	detail  *detail
-	outcome outcome
+	outcome pane.Outcome
 
 	width, height int
 }
@@ -102,7 +102,7 @@ func (m *Hours) Update(msg tea.Msg) tea.Cmd {
 func (m *Hours) answer(msg common.Result) tea.Cmd {
 	if cmd, ok := m.records.Result(msg); ok {
 		if err := m.records.Failure(); err != nil {
-			m.outcome.failed(err)
+			m.outcome.Failed(err)
 		}
 		return cmd
 	}
@@ -114,7 +114,7 @@ func (m *Hours) answer(msg common.Result) tea.Cmd {
 	case hoursLoaded:
 		if msg.Err != nil {
 			m.yearTab.SetEmpty("加载失败，按 ctrl+r 重试")
-			m.outcome.failed(msg.Err)
+			m.outcome.Failed(msg.Err)
 			return nil
 		}
 		m.years = v.years
@@ -229,7 +229,7 @@ func (m *Hours) View() string {
 	st := m.c.Styles
 	if m.detail != nil {
 		return textwidth.Block(m.detail.view(), m.width, m.height-2) + "\n" +
-			textwidth.Block(m.outcome.view(m.c, m.width, 2), m.width, 2)
+			textwidth.Block(m.outcome.ViewRows(m.c, m.width, 2), m.width, 2)
 	}
 	line := func(s string) string { return textwidth.Block(textwidth.Truncate(s, m.width, st.Ellipsis), m.width, 1) }
 	recHead := "本年度记录（各状态；只有已生效的计入学时）"
@@ -242,7 +242,7 @@ func (m *Hours) View() string {
 		line(st.Heading.Render(recHead)) + "\n" +
 		m.records.Table().View() + "\n" +
 		line(st.Muted.Render(m.records.Position())) + "\n" +
-		textwidth.Block(m.outcome.view(m.c, m.width, 2), m.width, 2)
+		textwidth.Block(m.outcome.ViewRows(m.c, m.width, 2), m.width, 2)
 }
 
 // ShortHelp lists the keys of the open part.

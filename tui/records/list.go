@@ -27,8 +27,8 @@ type List struct {
 	feed    *pane.Feed[domain.Record]
 	filter  domain.RecordFilter
 	ref     domain.Reference
-	outcome outcome
-	ask     *question
+	outcome pane.Outcome
+	ask     pane.Confirm
 
 	filterForm *form.Form
 	detail     *detail
@@ -36,12 +36,6 @@ type List struct {
 	review     *reviewForm
 
 	width, height int
-}
-
-// question is a yes/no prompt before an action that cannot be undone.
-type question struct {
-	text string
-	yes  func() tea.Cmd
 }
 
 type recordFetched struct{ record domain.Record }
@@ -152,11 +146,11 @@ func (m *List) answer(msg common.Result) tea.Cmd {
 		}
 	case recordDeleted:
 		if msg.Err != nil {
-			m.outcome.failed(msg.Err)
+			m.outcome.Failed(msg.Err)
 			return m.refresh()
 		}
 		m.detail = nil
-		m.outcome.done("已删除：" + v.record.Title)
+		m.outcome.Done("已删除：" + v.record.Title)
 		return m.load()
 	case batchApproved:
 		return m.batchDone(v.summary, msg.Err)
@@ -168,7 +162,7 @@ func (m *List) answer(msg common.Result) tea.Cmd {
 func (m *List) loaded() {
 	if err := m.feed.Failure(); err != nil {
 		m.feed.Table().SetEmpty("加载失败，按 ctrl+r 重试")
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return
 	}
 	empty := m.mode.empty
@@ -197,16 +191,8 @@ func (m *List) fetch(id int64) tea.Cmd {
 
 func (m *List) handleKey(k tea.KeyMsg) tea.Cmd {
 	km := m.km
-	if m.ask != nil {
-		switch {
-		case key.Matches(k, km.Yes):
-			run := m.ask.yes
-			m.ask = nil
-			return run()
-		case key.Matches(k, km.No):
-			m.ask = nil
-		}
-		return nil
+	if cmd, asked := m.ask.Update(m.c, k); asked {
+		return cmd
 	}
 	switch {
 	case m.editor != nil:
@@ -300,7 +286,7 @@ func (m *List) act(k tea.KeyMsg, r domain.Record) tea.Cmd {
 	for _, b := range m.actions(r) {
 		allowed = allowed || key.Matches(k, b)
 	}
-	if !allowed || m.outcome.busy {
+	if !allowed || m.outcome.Busy {
 		return nil
 	}
 	km := m.km
@@ -308,21 +294,23 @@ func (m *List) act(k tea.KeyMsg, r domain.Record) tea.Cmd {
 	case key.Matches(k, km.Edit):
 		return m.openEditor(&r)
 	case key.Matches(k, km.Review):
-		m.review = newReviewForm(m.c, m.id, r)
+		m.review = newReviewForm(m.c, m.id, r, &m.ask)
 		m.review.setSize(m.width, m.height)
 	case key.Matches(k, km.Submit):
-		return m.move(r, "送审", m.c.Services.Records.SubmitRecord)
+		m.ask.Ask("送审“"+r.Title+"”（"+r.PersonName+"，"+r.Hours.String()+" 学时）？送审后不能修改", func() tea.Cmd {
+			return m.move(r, "送审", m.c.Services.Records.SubmitRecord)
+		})
 	case key.Matches(k, km.Confirm):
-		m.ask = &question{text: "确认后记录生效，" + r.PersonName + "获得 " + r.Hours.String() + " 学时，且不能再修改或删除。确认吗？(y/n)",
-			yes: func() tea.Cmd { return m.move(r, "确认", m.c.Services.Records.ConfirmRecord) }}
+		m.ask.Ask("确认后记录生效，"+r.PersonName+"获得 "+r.Hours.String()+" 学时，且不能再修改或删除。确认吗？",
+			func() tea.Cmd { return m.move(r, "确认", m.c.Services.Records.ConfirmRecord) })
 	case key.Matches(k, km.Delete):
-		m.ask = &question{text: "确定删除“" + r.Title + "”吗？(y/n)", yes: func() tea.Cmd { return m.delete(r) }}
+		m.ask.Ask("确定删除“"+r.Title+"”吗？", func() tea.Cmd { return m.delete(r) })
 	}
 	return nil
 }
 
 func (m *List) move(r domain.Record, verb string, call func(context.Context, int64, int64) (domain.Record, error)) tea.Cmd {
-	m.outcome.start()
+	m.outcome.Start()
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		out, err := call(ctx, r.ID, r.Version)
 		return recordMoved{verb: verb, record: out}, err
@@ -330,7 +318,7 @@ func (m *List) move(r domain.Record, verb string, call func(context.Context, int
 }
 
 func (m *List) delete(r domain.Record) tea.Cmd {
-	m.outcome.start()
+	m.outcome.Start()
 	svc := m.c.Services.Records
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		return recordDeleted{record: r}, svc.DeleteRecord(ctx, r.ID, r.Version)
@@ -342,7 +330,7 @@ func (m *List) moved(v recordMoved, err error) tea.Cmd {
 		if m.review != nil {
 			m.review.failed(err)
 		} else {
-			m.outcome.failed(err)
+			m.outcome.Failed(err)
 		}
 		return m.refresh()
 	}
@@ -359,7 +347,7 @@ func (m *List) moved(v recordMoved, err error) tea.Cmd {
 	case domain.RecordRejected:
 		msg += "，流程结束"
 	}
-	m.outcome.done(msg)
+	m.outcome.Done(msg)
 	if m.detail != nil && m.detail.record.ID == r.ID {
 		return tea.Batch(m.load(), m.detail.show(r, m.filesEditable(r)))
 	}
@@ -369,8 +357,10 @@ func (m *List) moved(v recordMoved, err error) tea.Cmd {
 func (m *List) openEditor(r *domain.Record) tea.Cmd {
 	m.editor = newEditor(m.c, m.id, m.mode.role, m.ref, r)
 	m.editor.setSize(m.width, m.height)
-	m.outcome = outcome{}
-	return m.editor.init()
+	m.outcome = pane.Outcome{}
+	// The administrator may have changed the dictionaries since the
+	// module opened: offer them as they are now.
+	return tea.Batch(m.editor.init(), m.c.LoadReference(m.id))
 }
 
 // saved closes the editor onto the saved record's detail, where the
@@ -393,7 +383,7 @@ func (m *List) saved(r domain.Record, err error) tea.Cmd {
 	if m.mode.role == domain.RoleUnit {
 		next = "按 c 确认后生效"
 	}
-	m.outcome.done("已保存：" + r.Title + "。可在附件栏上传附件，" + next)
+	m.outcome.Done("已保存：" + r.Title + "。可在附件栏上传附件，" + next)
 	return tea.Batch(m.load(), m.openDetail(r))
 }
 
@@ -499,22 +489,22 @@ func (m *List) filterLine() string {
 func (m *List) batch() {
 	ids := m.feed.Table().Checked()
 	if len(ids) == 0 {
-		m.outcome = outcome{failure: "请先用空格键勾选施教机构提交的记录（ctrl+a 全选）"}
+		m.outcome = pane.Outcome{Failure: "请先用空格键勾选施教机构提交的记录（ctrl+a 全选）"}
 		return
 	}
 	svc := m.c.Services.Records
-	m.ask = &question{text: "同意已勾选的 " + strconv.Itoa(len(ids)) + " 条记录吗？(y/n)", yes: func() tea.Cmd {
-		m.outcome.start()
+	m.ask.Ask("同意已勾选的 "+strconv.Itoa(len(ids))+" 条记录吗？", func() tea.Cmd {
+		m.outcome.Start()
 		return common.Call(m.id, func(ctx context.Context) (any, error) {
 			s, err := svc.ApproveRecords(ctx, domain.RecordBatchApproval{IDs: ids})
 			return batchApproved{summary: s}, err
 		})
-	}}
+	})
 }
 
 func (m *List) batchDone(s domain.RecordBatchSummary, err error) tea.Cmd {
 	if err != nil {
-		m.outcome.failed(err)
+		m.outcome.Failed(err)
 		return m.load()
 	}
 	m.feed.Table().ClearChecks()
@@ -534,7 +524,7 @@ func (m *List) batchDone(s domain.RecordBatchSummary, err error) tea.Cmd {
 		}
 		msg += "；跳过 " + strconv.Itoa(len(s.Skipped)) + " 条（" + strings.Join(parts, "，") + "）"
 	}
-	m.outcome.done(msg)
+	m.outcome.Done(msg)
 	return m.load()
 }
 
@@ -556,16 +546,32 @@ func (m *List) SetSize(w, h int) {
 	}
 }
 
+// Dirty reports input not saved: the record being typed, a review being
+// written, or records ticked for 批量审核.
+func (m *List) Dirty() bool {
+	return m.formDirty() || (m.mode.review && len(m.feed.Table().Checked()) > 0)
+}
+
+func (m *List) formDirty() bool {
+	return (m.editor != nil && m.editor.form.Dirty()) || (m.review != nil && m.review.form.Dirty())
+}
+
+// Discards reports whether k closes the editor or the review form with
+// what was typed in it.
+func (m *List) Discards(k tea.KeyMsg) bool {
+	return !m.ask.Asking() && key.Matches(k, m.km.Back) && m.formDirty()
+}
+
 // Nested reports whether a record, a form or a question is open: esc
 // closes it rather than the module.
 func (m *List) Nested() bool {
-	return m.ask != nil || m.editor != nil || m.review != nil || m.filterForm != nil || m.detail != nil
+	return m.ask.Asking() || m.editor != nil || m.review != nil || m.filterForm != nil || m.detail != nil
 }
 
 // Typing reports whether a text field has the keyboard.
 func (m *List) Typing() bool {
 	switch {
-	case m.ask != nil:
+	case m.ask.Asking():
 		return false
 	case m.editor != nil, m.review != nil, m.filterForm != nil:
 		return true
@@ -577,10 +583,10 @@ func (m *List) Typing() bool {
 
 // bottom is the question, or the outcome line.
 func (m *List) bottom() string {
-	if m.ask != nil {
-		return paragraph(m.c, m.ask.text, m.c.Styles.Confirm, m.width, 2)
+	if m.ask.Asking() {
+		return pane.Paragraph(m.c, m.ask.Question()+"(y/n)", m.c.Styles.Confirm, m.width, 2)
 	}
-	return m.outcome.view(m.c, m.width, 2)
+	return m.outcome.ViewRows(m.c, m.width, 2)
 }
 
 // View is the open layer, or the list.
@@ -612,8 +618,8 @@ func (m *List) View() string {
 func (m *List) ShortHelp() []key.Binding {
 	km := m.km
 	switch {
-	case m.ask != nil:
-		return []key.Binding{km.Yes, km.No}
+	case m.ask.Asking():
+		return m.ask.Help(m.c)
 	case m.editor != nil:
 		return m.editor.help()
 	case m.review != nil:

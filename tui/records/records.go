@@ -4,17 +4,14 @@
 package records
 
 import (
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/keys"
 	"jxjy/tui/table"
-	"jxjy/tui/textwidth"
 )
 
 // Module keys, as domain.MenuFor names them.
@@ -146,49 +143,6 @@ func newKeyMap(km *keys.KeyMap) *keyMap {
 func today() time.Time {
 	y, m, d := time.Now().In(domain.ChinaTime).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// outcome is the line under a screen: busy, a failure or what was done.
-type outcome struct {
-	busy    bool
-	failure string
-	success string
-}
-
-func (o *outcome) start()           { *o = outcome{busy: true} }
-func (o *outcome) done(msg string)  { *o = outcome{success: msg} }
-func (o *outcome) failed(err error) { *o = outcome{failure: common.ErrorText(err)} }
-
-// view wraps the message to w cells, at most rows lines.
-func (o *outcome) view(c *common.Common, w, rows int) string {
-	st := c.Styles
-	var text string
-	var style lipgloss.Style
-	switch {
-	case o.busy:
-		return st.Notice.Render(c.Busy())
-	case o.failure != "":
-		text, style = o.failure, st.Error
-	case o.success != "":
-		text, style = o.success, st.Success
-	default:
-		return ""
-	}
-	return paragraph(c, text, style, w, rows)
-}
-
-// paragraph wraps plain text to w cells, at most rows lines (the last one
-// cut with an ellipsis), each line in style.
-func paragraph(c *common.Common, text string, style lipgloss.Style, w, rows int) string {
-	lines := strings.Split(lipgloss.NewStyle().Width(max(w, 1)).Render(text), "\n")
-	if len(lines) > rows {
-		lines = lines[:rows]
-		lines[rows-1] = textwidth.Truncate(strings.TrimRight(lines[rows-1], " "), w-textwidth.Width(c.Styles.Ellipsis), "") + c.Styles.Ellipsis
-	}
-	for i, l := range lines {
-		lines[i] = style.Render(strings.TrimRight(l, " "))
-	}
-	return strings.Join(lines, "\n")
 }
 
 // categoryLabel names a category without the reference data at hand.

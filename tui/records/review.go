@@ -10,6 +10,7 @@ import (
 	"jxjy/server/domain"
 	"jxjy/tui/common"
 	"jxjy/tui/form"
+	"jxjy/tui/pane"
 	"jxjy/tui/textwidth"
 )
 
@@ -26,7 +27,8 @@ type reviewForm struct {
 	id      common.ScreenID // the owning list's
 	record  domain.Record
 	form    *form.Form
-	outcome outcome
+	outcome pane.Outcome
+	ask     *pane.Confirm // the list's question line
 
 	width, height int
 }
@@ -36,7 +38,7 @@ type recordMoved struct {
 	record domain.Record
 }
 
-func newReviewForm(c *common.Common, id common.ScreenID, r domain.Record) *reviewForm {
+func newReviewForm(c *common.Common, id common.ScreenID, r domain.Record, ask *pane.Confirm) *reviewForm {
 	km := c.Keys
 	decision := form.NewPicker(c.Styles, km, 3, "")
 	opts := make([]form.Option, len(domain.RecordDecisions))
@@ -53,7 +55,7 @@ func newReviewForm(c *common.Common, id common.ScreenID, r domain.Record) *revie
 				}
 				return ""
 			}})
-	return &reviewForm{c: c, id: id, record: r, form: f}
+	return &reviewForm{c: c, id: id, record: r, form: f, ask: ask}
 }
 
 func (v *reviewForm) update(k tea.KeyMsg) tea.Cmd {
@@ -63,11 +65,19 @@ func (v *reviewForm) update(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// submit asks before the decision, which the declarer sees and which
+// cannot be taken back.
 func (v *reviewForm) submit() tea.Cmd {
-	if v.outcome.busy || !v.form.Validate() {
+	if v.outcome.Busy || !v.outcome.Validate(v.form) {
 		return nil
 	}
-	v.outcome.start()
+	d := domain.RecordDecision(v.form.Value(fieldDecision))
+	v.ask.Ask(d.Label()+"：“"+v.record.Title+"”（"+v.record.PersonName+"）？", v.send)
+	return nil
+}
+
+func (v *reviewForm) send() tea.Cmd {
+	v.outcome.Start()
 	d := domain.RecordDecision(v.form.Value(fieldDecision))
 	r := domain.RecordReview{Decision: d, Comment: v.form.Value(fieldComment), Version: v.record.Version}
 	id, svc := v.record.ID, v.c.Services.Records
@@ -80,9 +90,9 @@ func (v *reviewForm) submit() tea.Cmd {
 // failed shows the server's word at the fields; the choice and reason stay.
 func (v *reviewForm) failed(err error) {
 	others := v.form.SetServerErrors(domain.FieldErrorsOf(err))
-	v.outcome.failed(err)
+	v.outcome.Failed(err)
 	if len(others) > 0 {
-		v.outcome.failure = strings.Join(others, "；")
+		v.outcome.Failure = strings.Join(others, "；")
 	}
 }
 
@@ -102,7 +112,10 @@ func (v *reviewForm) view() string {
 		v.form.View(),
 		"",
 		st.Muted.Render(textwidth.Truncate("enter 提交审核  esc 返回", v.width, st.Ellipsis)),
-		v.outcome.view(v.c, v.width, 2),
+		v.outcome.ViewRows(v.c, v.width, 2),
+	}
+	if v.ask.Asking() {
+		lines[len(lines)-1] = pane.Paragraph(v.c, v.ask.Question()+"(y/n)", st.Confirm, v.width, 2)
 	}
 	return textwidth.Block(strings.Join(lines, "\n"), v.width, v.height)
 }

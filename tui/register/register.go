@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"jxjy/server/domain"
 	"jxjy/tui/common"
@@ -38,7 +37,7 @@ type Model struct {
 	notice  string
 	form    *form.Form
 	send    Sender
-	message string
+	outcome pane.Outcome // the line under the form
 	busy    bool
 
 	width, height int
@@ -117,11 +116,10 @@ func (m *Model) submit() tea.Cmd {
 	if m.busy {
 		return nil
 	}
-	if !m.form.Validate() {
-		m.message = "输入有误，请按提示修改"
+	if !m.outcome.Validate(m.form) {
 		return nil
 	}
-	m.busy, m.message = true, ""
+	m.busy, m.outcome = true, pane.Outcome{}
 	username, register := m.send(m.form)
 	return common.Call(m.id, func(ctx context.Context) (any, error) {
 		return registered{username: username}, register(ctx)
@@ -135,7 +133,7 @@ func (m *Model) done(username string, err error) tea.Cmd {
 	if err == nil {
 		return common.Send(common.ShowLogin{Notice: m.notice, Username: username})
 	}
-	m.message = pane.FormError(m.form, err)
+	m.outcome.FailForm(m.form, err)
 	return nil
 }
 
@@ -144,6 +142,12 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.form.SetWidth(common.FrameInner(w))
 }
+
+// Dirty reports a registration typed and not sent.
+func (m *Model) Dirty() bool { return m.form.Dirty() }
+
+// Discards reports whether k returns to the login with the input.
+func (m *Model) Discards(k tea.KeyMsg) bool { return key.Matches(k, m.c.Keys.Back) && m.Dirty() }
 
 // Typing is always true: one of the fields has the keyboard.
 func (m *Model) Typing() bool { return true }
@@ -155,8 +159,8 @@ func (m *Model) View() string {
 	switch {
 	case m.busy:
 		body += "\n\n" + st.Notice.Render(m.c.Busy())
-	case m.message != "":
-		body += "\n\n" + st.Error.Render(lipgloss.NewStyle().Width(common.FrameInner(m.width)).Render(m.message))
+	case m.outcome.Shown():
+		body += "\n\n" + m.outcome.View(m.c, common.FrameInner(m.width))
 	}
 	return common.Frame(st, m.width, m.height, m.title, body)
 }
