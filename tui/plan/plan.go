@@ -33,8 +33,6 @@ var (
 	keyNew    = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "新增"))
 	keyOpen   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "打开"))
 	keyDelete = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "删除"))
-	keyYes    = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "确定"))
-	keyNo     = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "取消"))
 )
 
 // NewApply builds 专业课计划申报.
