@@ -388,7 +388,7 @@ func TestRegenerateVoidsTheOldNumberForGood(t *testing.T) {
 			}
 		}
 		if _, err := w.reqs.UpdateRequirement(w.admin, domain.RequirementInput{Year: w.year, Total: domain.HoursOf(100),
-			PublicMin: domain.HoursOf(30), ProfessionalMin: domain.HoursOf(42), DailyCap: domain.HoursOf(8), Version: version}); err != nil {
+			PublicMin: domain.HoursOf(30), ProfessionalMin: domain.HoursOf(42), DailyCap: domain.HoursOf(8), Version: version, ConfirmIssued: 3}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = w.certs.Regenerate(w.unit, domain.RegenerateRequest{CertificateID: fresh.ID, Version: fresh.Version, Reason: "单位名称有误"})

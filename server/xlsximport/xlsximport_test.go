@@ -251,7 +251,7 @@ func TestParseCells(t *testing.T) {
 		{"hours with a unit", FieldHours, "8学时", "16", ""},
 		{"hours as a computed number", FieldHours, 7.4999999999999, "15", ""},
 		{"hours half", FieldHours, "1.5", "3", ""},
-		{"hours off the half-hour grid", FieldHours, "2.3", "", "以0.5为单位"},
+		{"hours off the half-hour grid", FieldHours, "2.3", "", "0.5的倍数"},
 		{"hours zero", FieldHours, 0, "", "学时应大于0"},
 		{"hours negative", FieldHours, -2, "", "学时应大于0"},
 		{"hours text", FieldHours, "十二", "", "学时应为数字"},
